@@ -1,0 +1,80 @@
+package com.piam.cdc;
+
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.generate.CloudgateWriter;
+import com.piam.cdc.generate.DimensionsRepository;
+import com.piam.cdc.generate.PacsSimulator;
+import com.piam.cdc.load.FactLoader;
+import com.piam.cdc.load.LoadBatchAggregation;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reads and validates the settings, then binds the beans the YAML routes call by name:
+ * pacsSimulator, cloudgateWriter, factLoader, loadBatchAggregation.
+ */
+public class PipelineConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        PipelineSettings settings = PipelineSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        LOG.info("Settings: {}", settings.summary());
+        BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
+        long maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
+
+        HikariDataSource mysql = pool("cloudgate-mysql", settings.mysqlJdbcUrl(), settings.mysqlUser(),
+                settings.mysqlPassword(), 2);
+        HikariDataSource clickHouse = pool("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
+                settings.clickHousePassword(), 3);
+
+        Registry registry = context.getRegistry();
+        registry.bind("pipelineSettings", settings);
+        registry.bind("cloudgateDataSource", mysql);
+        registry.bind("clickHouseDataSource", clickHouse);
+        registry.bind("pacsSimulator", new PacsSimulator(settings,
+                new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC()));
+        registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
+        registry.bind("factLoader", new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs));
+        registry.bind("loadBatchAggregation", new LoadBatchAggregation());
+
+        // Pools close when the context stops, after the routes have drained.
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    mysql.close();
+                    clickHouse.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register connection pool shutdown", e);
+        }
+    }
+
+    /** A small pool that does not connect at start-up: a database that is down is retried, not fatal. */
+    private static HikariDataSource pool(String name, String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(0);
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(5_000);
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,182 @@
+package com.piam.cdc.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The runtime's settings, read by their spec env names (application.properties holds the defaults;
+ * an environment variable or -D system property of the same name overrides). Every value is checked
+ * here, at start-up, so a bad one stops the runtime with one line naming it.
+ */
+public record PipelineSettings(
+        IngestMode ingestMode,
+        double eventRatePerSecond,
+        int healthIntervalSeconds,
+        int flushIntervalSeconds,
+        int maxBatchEvents,
+        int maxBatchHealth,
+        int maxBufferedRows,
+        double grantRatio,
+        double suspiciousRatio,
+        List<String> tenants,
+        int generatorTickMs,
+        int clickHouseMaxBackoffSeconds,
+        String mysqlJdbcUrl,
+        String mysqlUser,
+        String mysqlPassword,
+        String clickHouseJdbcUrl,
+        String clickHouseDatabase,
+        String clickHouseUser,
+        String clickHousePassword) {
+
+    /** Reads and validates every setting; {@code lookup} returns null for an unset key. */
+    public static PipelineSettings from(Function<String, String> lookup) {
+        Reader r = new Reader(lookup);
+        int maxBatchEvents = r.positiveInt("MAX_BATCH_EVENTS", "rows per ClickHouse insert of access events");
+        int maxBatchHealth = r.positiveInt("MAX_BATCH_HEALTH", "rows per ClickHouse insert of connector health");
+        int maxBuffered = r.positiveInt("MAX_BUFFERED_ROWS", "rows held in memory per table before producers wait");
+        if (maxBuffered < Math.max(maxBatchEvents, maxBatchHealth)) {
+            throw new ConfigException("MAX_BUFFERED_ROWS", String.valueOf(maxBuffered),
+                    "must be at least MAX_BATCH_EVENTS and MAX_BATCH_HEALTH (" + Math.max(maxBatchEvents, maxBatchHealth) + ")");
+        }
+        return new PipelineSettings(
+                r.ingestMode("INGEST_MODE"),
+                r.positiveDouble("EVENT_RATE_PER_SECOND", "access events generated per second, e.g. 10 or 0.5"),
+                r.positiveInt("HEALTH_INTERVAL_SECONDS", "seconds between connector health checks"),
+                r.positiveInt("FLUSH_INTERVAL_SECONDS", "seconds after which a partial batch is loaded"),
+                maxBatchEvents,
+                maxBatchHealth,
+                maxBuffered,
+                r.ratio("GRANT_RATIO"),
+                r.ratio("SUSPICIOUS_RATIO"),
+                r.tenants("TENANTS"),
+                r.positiveInt("GENERATOR_TICK_MS", "milliseconds between generator ticks"),
+                r.positiveInt("CLICKHOUSE_MAX_BACKOFF_SECONDS", "longest wait between ClickHouse insert retries"),
+                r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"),
+                r.required("MYSQL_USER"),
+                r.optional("MYSQL_PASSWORD"),
+                r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"),
+                r.identifier("CLICKHOUSE_DATABASE"),
+                r.required("CLICKHOUSE_USER"),
+                r.optional("CLICKHOUSE_PASSWORD"));
+    }
+
+    /** One line for the start-up log; passwords are left out. */
+    public String summary() {
+        return "INGEST_MODE=" + ingestMode.name().toLowerCase(Locale.ROOT)
+                + " EVENT_RATE_PER_SECOND=" + eventRatePerSecond
+                + " HEALTH_INTERVAL_SECONDS=" + healthIntervalSeconds
+                + " FLUSH_INTERVAL_SECONDS=" + flushIntervalSeconds
+                + " MAX_BATCH_EVENTS=" + maxBatchEvents
+                + " MAX_BATCH_HEALTH=" + maxBatchHealth
+                + " MAX_BUFFERED_ROWS=" + maxBufferedRows
+                + " TENANTS=" + String.join(",", tenants)
+                + " MYSQL=" + mysqlUser + "@" + mysqlJdbcUrl
+                + " CLICKHOUSE=" + clickHouseUser + "@" + clickHouseJdbcUrl.replaceFirst("\\?.*", "");
+    }
+
+    public int flushIntervalMillis() {
+        return flushIntervalSeconds * 1000;
+    }
+
+    private record Reader(Function<String, String> lookup) {
+
+        String raw(String key) {
+            String v = lookup.apply(key);
+            return v == null ? null : v.trim();
+        }
+
+        String required(String key) {
+            String v = raw(key);
+            if (v == null || v.isEmpty()) {
+                throw new ConfigException(key, v == null ? "" : v, "must be set (see application.properties for the default)");
+            }
+            return v;
+        }
+
+        String optional(String key) {
+            String v = raw(key);
+            return v == null ? "" : v;
+        }
+
+        IngestMode ingestMode(String key) {
+            String v = required(key);
+            try {
+                return IngestMode.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, v, "must be one of cdc, direct");
+            }
+        }
+
+        int positiveInt(String key, String meaning) {
+            String v = required(key);
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, v, "must be a whole number greater than 0 (" + meaning + ")");
+            }
+            if (n <= 0) {
+                throw new ConfigException(key, v, "must be a whole number greater than 0 (" + meaning + ")");
+            }
+            return n;
+        }
+
+        double positiveDouble(String key, String meaning) {
+            String v = required(key);
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, v, "must be a number greater than 0 (" + meaning + ")");
+            }
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new ConfigException(key, v, "must be a number greater than 0 (" + meaning + ")");
+            }
+            return d;
+        }
+
+        double ratio(String key) {
+            String v = required(key);
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, v, "must be a number from 0 to 1, e.g. 0.75");
+            }
+            if (!(d >= 0 && d <= 1)) {
+                throw new ConfigException(key, v, "must be a number from 0 to 1, e.g. 0.75");
+            }
+            return d;
+        }
+
+        List<String> tenants(String key) {
+            String v = required(key);
+            List<String> list = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+            if (list.isEmpty() || !list.stream().allMatch(t -> t.matches("[a-z0-9][a-z0-9_-]{0,49}"))) {
+                throw new ConfigException(key, v, "must be a comma-separated list of tenant ids (lower-case letters, digits, - or _), e.g. acme,buildright");
+            }
+            return list;
+        }
+
+        String identifier(String key) {
+            String v = required(key);
+            if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(key, v, "must be a database name (letters, digits, _), e.g. piam");
+            }
+            return v;
+        }
+
+        String jdbcUrl(String key, String... prefixes) {
+            String v = required(key);
+            for (String p : prefixes) {
+                if (v.startsWith(p)) {
+                    return v;
+                }
+            }
+            throw new ConfigException(key, v, "must be a JDBC URL starting with " + String.join(" or ", prefixes));
+        }
+    }
+}
