@@ -4,6 +4,7 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.generate.CloudgateWriter;
 import com.piam.cdc.generate.DimensionsRepository;
 import com.piam.cdc.generate.PacsSimulator;
+import com.piam.cdc.load.BatchWriterExecutor;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
 import com.zaxxer.hikari.HikariConfig;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -49,12 +51,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
         registry.bind("factLoader", new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs));
         registry.bind("loadBatchAggregation", new LoadBatchAggregation());
+        ExecutorService accessEventsWriter = BatchWriterExecutor.create("load-access-events-writer");
+        ExecutorService connectorHealthWriter = BatchWriterExecutor.create("load-connector-health-writer");
+        registry.bind("accessEventsWriter", accessEventsWriter);
+        registry.bind("connectorHealthWriter", connectorHealthWriter);
 
-        // Pools close when the context stops, after the routes have drained.
+        // Writers and pools close when the context stops, after the routes have drained.
         try {
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    accessEventsWriter.shutdown();
+                    connectorHealthWriter.shutdown();
                     mysql.close();
                     clickHouse.close();
                 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The generators as the routes see them: loads the demo dimensions from ClickHouse on first use
@@ -27,6 +28,8 @@ public class PacsSimulator {
     private final Callable<DemoDimensions> dimensionsSource;
     private final Clock clock;
     private final ConnectorActivity activity = new ConnectorActivity();
+    private final AtomicLong accessEventsGenerated = new AtomicLong();
+    private final AtomicLong healthRowsGenerated = new AtomicLong();
 
     private volatile AccessEventGenerator accessEvents;
     private volatile ConnectorHealthGenerator health;
@@ -54,6 +57,7 @@ public class PacsSimulator {
         for (int i = 0; i < n; i++) {
             events.add(accessEvents.next());
         }
+        accessEventsGenerated.addAndGet(n);
         logProgress(n);
         return events;
     }
@@ -65,7 +69,18 @@ public class PacsSimulator {
                 return List.of();
             }
         }
-        return health.check();
+        List<ConnectorHealth> rows = health.check();
+        healthRowsGenerated.addAndGet(rows.size());
+        return rows;
+    }
+
+    /** Access events generated since start (every one is handed to MySQL or the loader). */
+    public long accessEventsGenerated() {
+        return accessEventsGenerated.get();
+    }
+
+    public long healthRowsGenerated() {
+        return healthRowsGenerated.get();
     }
 
     public ConnectorActivity activity() {

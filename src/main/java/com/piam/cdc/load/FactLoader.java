@@ -33,6 +33,8 @@ public class FactLoader {
     private final Retry retry;
     private final AtomicLong rowsLoaded = new AtomicLong();
     private final AtomicLong batchesLoaded = new AtomicLong();
+    /** Last ingest stamp given out: stamps strictly increase, so ingest_ts_ms also names the batch. */
+    private final AtomicLong lastIngestTsMs = new AtomicLong();
 
     public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs) {
         this.clickHouse = clickHouse;
@@ -71,7 +73,7 @@ public class FactLoader {
     private <T> long insert(FactTable<T> table, LoadBatch batch) throws SQLException {
         long start = System.nanoTime();
         try (Connection c = clickHouse.getConnection();
-             PreparedStatement ps = c.prepareStatement(table.insertSql(System.currentTimeMillis()))) {
+             PreparedStatement ps = c.prepareStatement(table.insertSql(nextIngestTsMs()))) {
             for (Change<?> change : batch.changes()) {
                 Object[] values = table.values().apply((Change<T>) change);
                 for (int i = 0; i < values.length; i++) {
@@ -82,6 +84,11 @@ public class FactLoader {
             ps.executeBatch();
         }
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private long nextIngestTsMs() {
+        long now = System.currentTimeMillis();
+        return lastIngestTsMs.updateAndGet(last -> Math.max(now, last + 1));
     }
 
     private static void bind(PreparedStatement ps, int i, Object v) throws SQLException {

@@ -1,0 +1,81 @@
+package com.piam.cdc.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PipelineSettingsTest {
+
+    /** The shipped defaults, with placeholders resolved the simple way (the tests don't need Camel for this). */
+    static Map<String, String> defaults() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = PipelineSettingsTest.class.getResourceAsStream("/application.properties")) {
+            p.load(in);
+        }
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    static PipelineSettings with(String key, String value) throws Exception {
+        Map<String, String> m = defaults();
+        m.put(key, value);
+        return PipelineSettings.from(m::get);
+    }
+
+    @Test
+    void shippedDefaultsAreValidAndMatchTheSpec() throws Exception {
+        PipelineSettings s = PipelineSettings.from(defaults()::get);
+        assertThat(s.ingestMode()).isEqualTo(IngestMode.CDC);
+        assertThat(s.eventRatePerSecond()).isEqualTo(10.0);
+        assertThat(s.healthIntervalSeconds()).isEqualTo(10);
+        assertThat(s.flushIntervalSeconds()).isEqualTo(4);
+        assertThat(s.maxBatchEvents()).isEqualTo(200);
+        assertThat(s.maxBatchHealth()).isEqualTo(10);
+        assertThat(s.maxBufferedRows()).isEqualTo(5000);
+        assertThat(s.tenants()).containsExactly("acme", "buildright");
+        assertThat(s.grantRatio()).isEqualTo(0.75);
+    }
+
+    @Test
+    void ingestModeIsCaseInsensitive() throws Exception {
+        assertThat(with("INGEST_MODE", "Direct").ingestMode()).isEqualTo(IngestMode.DIRECT);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "INGEST_MODE           | kafka | Invalid configuration: INGEST_MODE='kafka': must be one of cdc, direct",
+            "EVENT_RATE_PER_SECOND | 0     | Invalid configuration: EVENT_RATE_PER_SECOND='0': must be a number greater than 0",
+            "EVENT_RATE_PER_SECOND | -3    | Invalid configuration: EVENT_RATE_PER_SECOND='-3': must be a number greater than 0",
+            "EVENT_RATE_PER_SECOND | ten   | Invalid configuration: EVENT_RATE_PER_SECOND='ten': must be a number greater than 0",
+            "MAX_BATCH_EVENTS      | 0     | Invalid configuration: MAX_BATCH_EVENTS='0': must be a whole number greater than 0",
+            "MAX_BATCH_HEALTH      | 2.5   | Invalid configuration: MAX_BATCH_HEALTH='2.5': must be a whole number greater than 0",
+            "FLUSH_INTERVAL_SECONDS| 4s    | Invalid configuration: FLUSH_INTERVAL_SECONDS='4s': must be a whole number greater than 0",
+            "HEALTH_INTERVAL_SECONDS| ''   | Invalid configuration: HEALTH_INTERVAL_SECONDS='': must be set",
+            "GRANT_RATIO           | 1.5   | Invalid configuration: GRANT_RATIO='1.5': must be a number from 0 to 1",
+            "TENANTS               | ' , ' | Invalid configuration: TENANTS=',': must be a comma-separated list of tenant ids",
+            "MAX_BUFFERED_ROWS     | 100   | Invalid configuration: MAX_BUFFERED_ROWS='100': must be at least MAX_BATCH_EVENTS and MAX_BATCH_HEALTH (200)",
+            "CLICKHOUSE_JDBC_URL   | http://localhost:8123 | Invalid configuration: CLICKHOUSE_JDBC_URL='http://localhost:8123': must be a JDBC URL starting with jdbc:clickhouse:",
+            "CLICKHOUSE_DATABASE   | piam;drop | Invalid configuration: CLICKHOUSE_DATABASE='piam;drop': must be a database name",
+    })
+    void badValueIsRefusedWithKeyValueAndWhatIsAllowed(String key, String value, String message) {
+        assertThatThrownBy(() -> with(key, value))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void summaryLeavesPasswordsOut() throws Exception {
+        PipelineSettings s = with("MYSQL_PASSWORD", "s3cret-pw");
+        assertThat(s.summary()).contains("INGEST_MODE=cdc").doesNotContain("s3cret-pw");
+    }
+}

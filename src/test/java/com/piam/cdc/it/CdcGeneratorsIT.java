@@ -1,0 +1,47 @@
+package com.piam.cdc.it;
+
+import com.piam.cdc.generate.PacsSimulator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** INGEST_MODE=cdc: the generators write the cloudgate tables in MariaDB. */
+class CdcGeneratorsIT extends PipelineITSupport {
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.put("INGEST_MODE", "cdc");
+        p.put("EVENT_RATE_PER_SECOND", "50");
+        p.put("HEALTH_INTERVAL_SECONDS", "2");
+        return p;
+    }
+
+    @Test
+    void everyGeneratedRowIsInMariaDb() throws Exception {
+        // DATETIME(3) columns hold UTC wall-clock time; allow for clock truncation
+        String since = "'" + LocalDateTime.ofInstant(Instant.ofEpochMilli(testStartMs - 1000), ZoneOffset.UTC) + "'";
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(mysql("SELECT count(*) FROM cg_access_event WHERE event_time >= " + since)).isGreaterThan(100);
+            assertThat(mysql("SELECT count(DISTINCT connector_id) FROM cg_connector_health WHERE check_time >= " + since))
+                    .isEqualTo(4);
+        });
+        context.getRouteController().stopRoute("generate-access-events");
+        context.getRouteController().stopRoute("generate-connector-health");
+
+        PacsSimulator simulator = bean("pacsSimulator", PacsSimulator.class);
+        assertThat(mysql("SELECT count(*) FROM cg_access_event WHERE event_time >= " + since))
+                .isEqualTo(simulator.accessEventsGenerated());
+        assertThat(mysql("SELECT count(*) FROM cg_connector_health WHERE check_time >= " + since))
+                .isEqualTo(simulator.healthRowsGenerated());
+        assertThat(mysql("SELECT count(*) FROM cg_access_event WHERE event_time >= " + since
+                + " AND result = 'DENY' AND deny_reason IS NULL")).isZero();
+    }
+}
