@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The local stack without Docker: MariaDB 10.11, ClickHouse (Debian's 18.16) and a single-node
-# KRaft Kafka broker from Maven jars, each a plain process on 127.0.0.1 with data under one
-# git-ignored folder (.local/ or $PIAM_DATA_DIR).
+# KRaft Kafka broker from Maven jars, each a plain process on 127.0.0.1 with its data, logs and
+# pid files under one git-ignored folder ($PIAM_DATA_DIR, default <repo>/.local).
 #
 #   ops/local/stack.sh up|down|status|reset|logs [mysql|clickhouse|kafka]   (no name: all three)
+#
+# Ports (env): MYSQL_PORT=3306 CLICKHOUSE_PORT=8123 (HTTP) CLICKHOUSE_TCP_PORT=9000
+#              KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093.   FOLLOW=1 makes `logs` follow.
+# status exits 0 when every requested service runs, 3 otherwise.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="${PIAM_DATA_DIR:-$ROOT/.local}"
+DATA="$(realpath -m "${PIAM_DATA_DIR:-$ROOT/.local}")" # absolute: pid checks match it in command lines
 RUN="$DATA/run"
 LOGS="$DATA/logs"
 MYSQL_PORT="${MYSQL_PORT:-3306}"
@@ -17,8 +21,8 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 # Must match the kafka-clients that camel-kafka 4.18.0 uses.
 KAFKA_VERSION="3.9.1"
-PACKAGES=(mariadb-server mariadb-client clickhouse-server clickhouse-client)
 MYSQL_SOCK="$RUN/mysql.sock"
+ALL="mysql clickhouse kafka" # start order; down goes the other way
 
 say() { printf '%s\n' "$*"; }
 die() { printf '%s\n' "$*" >&2; exit 1; }
@@ -26,85 +30,126 @@ die() { printf '%s\n' "$*" >&2; exit 1; }
 # ---------- processes and ports ----------
 
 pid_of() { [[ -f "$RUN/$1.pid" ]] && cat "$RUN/$1.pid" || true; }
-alive() { local p; p="$(pid_of "$1")"; [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; }
+# A pid file can outlive a reboot and its pid be reused: only a live process whose command line
+# names this data folder is ours, so `down` never signals a stranger.
+pid_alive() {
+  local p; p="$(pid_of "$1")"
+  [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$DATA/"
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ports_of() {
+  case "$1" in
+    mysql) echo "$MYSQL_PORT" ;;
+    clickhouse) echo "$CLICKHOUSE_PORT $CLICKHOUSE_TCP_PORT" ;;
+    kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
+  esac
+}
+# Running means: our pid file, that process alive, and every port of the service answering.
+running() {
+  pid_alive "$1" || return 1
+  local p; for p in $(ports_of "$1"); do port_open "$p" || return 1; done
+}
 
-# Fails naming the service and the holder when a port is taken by a process that is not ours.
-check_port_free() {
-  local svc="$1" port="$2" holder
+# "PID NAME" of whoever listens on a TCP port (empty when ss cannot tell).
+port_holder() {
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -1 |
+    sed -E 's/users:\(\("([^"]*)",pid=([0-9]*)/\2 \1/' || true
+}
+
+# Fails naming the service, the port and the holder when a port is taken by a process not ours.
+check_port_free() { # service port variable-name
+  local svc="$1" port="$2" var="$3" pid="" name=""
   port_open "$port" || return 0
-  holder="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -1 |
-    sed -E 's/users:\(\("([^"]*)",pid=([0-9]*)/pid \2 '"'"'\1'"'"'/')"
-  die "$svc: port $port is held by another process (${holder:-unknown process}); stop it or set another port (see ops/local/stack.sh header)"
+  read -r pid name <<<"$(port_holder "$port")" || true
+  [[ -n "$pid" && "$pid" == "$(pid_of "$svc")" ]] && return 0
+  die "$svc: port $port is held by another process (pid ${pid:-?} '${name:-unknown}'); stop it or set $var"
+}
+
+# Says so and succeeds when the service already runs; clears a stale pid file otherwise.
+already_running() {
+  local s="$1"
+  if running "$s"; then say "$s: already running (pid $(pid_of "$s"), port $(ports_of "$s" | tr ' ' /))"; return 0; fi
+  if pid_alive "$s"; then
+    die "$s: pid $(pid_of "$s") is alive but port $(ports_of "$s" | tr ' ' /) does not answer; wait, or run: $0 down $s"
+  fi
+  rm -f "$RUN/$s.pid"
+  return 1
 }
 
 wait_for() { # name seconds command...
-  local name="$1" secs="$2"; shift 2
-  for _ in $(seq 1 $((secs * 4))); do
+  local name="$1" secs="$2" i; shift 2
+  for ((i = 0; i < secs * 4; i++)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
-    alive "$name" || die "$name: exited during start-up; see $LOGS/$name.log (ops/local/stack.sh logs $name)"
+    pid_alive "$name" || die "$name: exited during start-up; see $LOGS/$name.log ($0 logs $name)"
     sleep 0.25
   done
-  die "$name: not answering after ${secs} s; see $LOGS/$name.log"
+  die "$name: not ready after ${secs} s; see $LOGS/$name.log (pid $(pid_of "$name") left running; $0 down $name)"
 }
 
-stop_pid() { # name
-  local name="$1" pid
-  pid="$(pid_of "$name")"
-  if ! alive "$name"; then rm -f "$RUN/$name.pid"; say "$name: not running"; return 0; fi
-  kill -TERM "$pid"
-  for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; say "$name: killed after 20 s"; fi
-  rm -f "$RUN/$name.pid"
-  say "$name: stopped"
-}
-
-start_bg() { # name command... (the command's own PID is recorded: it execs the server)
+# nohup+setsid exec the server (setsid does not fork outside a process-group leader), so $! is the
+# server's own PID; setsid keeps it alive when the calling terminal or CI step ends.
+start_bg() { # name command...
   local name="$1"; shift
   nohup setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 
+stop_svc() { # name: SIGTERM, up to 20 s for a clean shutdown, then SIGKILL
+  local name="$1" pid i
+  if ! pid_alive "$name"; then rm -f "$RUN/$name.pid"; say "$name: not running"; return 0; fi
+  pid="$(pid_of "$name")"
+  kill -TERM "$pid"
+  for ((i = 0; i < 80; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; say "$name: did not stop within 20 s, killed"; fi
+  rm -f "$RUN/$name.pid"
+  say "$name: stopped (was pid $pid)"
+}
+
+elapsed() { echo "$(($(date +%s%N) / 1000000 - $1))"; } # ms since a `date +%s%3N` stamp
+
 # ---------- packages ----------
 
 ensure_packages() {
-  local missing=()
-  for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null || missing+=(maven)
+  local missing=() p
+  for p in mariadb-server mariadb-client clickhouse-server clickhouse-client; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  command -v ss >/dev/null || missing+=(iproute2)           # names the holder of a busy port
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless) # Kafka's JVM
+  command -v mvn >/dev/null || missing+=(maven)             # resolves Kafka's jars
   [[ ${#missing[@]} -eq 0 ]] && return 0
   local cmd="apt-get install -y --no-install-recommends ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then die "missing packages: ${missing[*]}; run: sudo $cmd"; fi
-  say "installing ${missing[*]} ..."
+  [[ $(id -u) -eq 0 ]] || die "missing packages: ${missing[*]}; run as root: $cmd"
+  say "installing ${missing[*]} (log: $LOGS/apt.log) ..."
   export DEBIAN_FRONTEND=noninteractive
-  $cmd >"$DATA/apt.log" 2>&1 || { apt-get update >>"$DATA/apt.log" 2>&1 && $cmd >>"$DATA/apt.log" 2>&1; } ||
-    die "apt-get failed; see $DATA/apt.log"
+  # A fresh machine may have no package lists yet: update only when the plain install fails.
+  $cmd >"$LOGS/apt.log" 2>&1 || { apt-get update >>"$LOGS/apt.log" 2>&1 && $cmd >>"$LOGS/apt.log" 2>&1; } ||
+    die "apt-get failed; see $LOGS/apt.log"
 }
 
 # ---------- MariaDB ----------
 
-mysql_root() { mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
-
 mysql_up() {
-  if alive mysql; then say "mysql: already running (pid $(pid_of mysql), port $MYSQL_PORT)"; return 0; fi
-  check_port_free mysql "$MYSQL_PORT"
-  local dir="$DATA/mysql"
-  if [[ ! -d "$dir/mysql" ]]; then
+  already_running mysql && return 0
+  check_port_free mysql "$MYSQL_PORT" MYSQL_PORT
+  local dir="$DATA/mysql" t0; t0="$(date +%s%3N)"
+  if [[ ! -d "$dir/mysql" ]]; then # system tables missing: first start
     mkdir -p "$dir"
     mariadb-install-db --no-defaults --datadir="$dir" --user=root --auth-root-authentication-method=normal \
       --skip-test-db >"$LOGS/mysql-init.log" 2>&1 || die "mysql: datadir init failed; see $LOGS/mysql-init.log"
   fi
-  # binlog ROW + FULL row image + server id: what Debezium needs; UTC so DATETIME means UTC.
+  # Binlog ROW + FULL row image + server id: what Debezium needs. UTC so DATETIME means UTC.
   start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 \
-    --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mariadbd.pid" --log-error="$LOGS/mysql.log" \
+    --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mysql.pid" --log-error="$LOGS/mysql.log" \
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
-    --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00 \
-    --max-connections=50
+    --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00
   wait_for mysql 30 mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot ping
-  for f in "$ROOT"/ops/mysql-init/*.sql; do
-    mysql_root <"$f" || die "mysql: applying $f failed"
+  local f
+  for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
+    [[ -e "$f" ]] || continue
+    mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot <"$f" || die "mysql: init SQL failed in $f (error above)"
   done
-  say "mysql: started (pid $(pid_of mysql), port $MYSQL_PORT), init SQL applied"
+  say "mysql: started in $(elapsed "$t0") ms (pid $(pid_of mysql), port $MYSQL_PORT, socket $MYSQL_SOCK)"
 }
 
 # ---------- ClickHouse ----------
@@ -138,26 +183,40 @@ XML
 XML
 }
 
-ch_client() { clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT" "$@"; }
+# HTTP /ping over bash's /dev/tcp: no curl needed on a fresh machine.
+ch_ping() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /ping HTTP/1.0\r\n\r\n" >&3 && grep -q "^Ok" <&3' \
+    "$CLICKHOUSE_PORT"
+}
+ch_ready() { ch_ping && port_open "$CLICKHOUSE_TCP_PORT"; }
 
 clickhouse_up() {
-  if alive clickhouse; then say "clickhouse: already running (pid $(pid_of clickhouse), ports $CLICKHOUSE_PORT/$CLICKHOUSE_TCP_PORT)"; return 0; fi
-  check_port_free clickhouse "$CLICKHOUSE_PORT"
-  check_port_free clickhouse "$CLICKHOUSE_TCP_PORT"
-  clickhouse_config
+  already_running clickhouse && return 0
+  check_port_free clickhouse "$CLICKHOUSE_PORT" CLICKHOUSE_PORT
+  check_port_free clickhouse "$CLICKHOUSE_TCP_PORT" CLICKHOUSE_TCP_PORT
+  local t0 f; t0="$(date +%s%3N)"
+  clickhouse_config # rewritten on every start so changed ports take effect
   start_bg clickhouse clickhouse-server --config-file="$DATA/clickhouse/config.xml"
-  wait_for clickhouse 30 ch_client -q "SELECT 1"
-  for f in "$ROOT"/ops/clickhouse-init/*.sql; do
-    ch_client --multiquery <"$f" || die "clickhouse: applying $f failed"
+  wait_for clickhouse 30 ch_ready
+  for f in "$ROOT"/ops/clickhouse-init/*.sql; do # written to be idempotent: applied on every start
+    [[ -e "$f" ]] || continue
+    clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT" --multiquery <"$f" ||
+      die "clickhouse: init SQL failed in $f (error above)"
   done
-  say "clickhouse: started (pid $(pid_of clickhouse), ports $CLICKHOUSE_PORT/$CLICKHOUSE_TCP_PORT), init SQL applied"
+  say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), http $CLICKHOUSE_PORT, tcp $CLICKHOUSE_TCP_PORT)"
 }
 
-# ---------- Kafka (KRaft, broker + controller in one JVM) ----------
+# ---------- Kafka (KRaft: broker and controller in one JVM) ----------
 
+# Resolved once with Maven and cached; re-resolved if a listed jar has gone from ~/.m2.
+# kafka_2.13 names slf4j-api only, so slf4j-reload4j is added to get a log at all; kafka-tools
+# brings the CLI (org.apache.kafka.tools.TopicCommand, ConsoleProducer, ConsoleConsumer).
 kafka_classpath() {
-  local dir="$DATA/kafka/resolve" cp="$DATA/kafka/classpath.txt"
-  if [[ -s "$cp" ]]; then cat "$cp"; return 0; fi
+  local dir="$DATA/kafka/resolve" cp="$DATA/kafka/classpath-$KAFKA_VERSION.txt" j
+  if [[ -s "$cp" ]]; then
+    local ok=1; for j in $(tr ':' ' ' <"$cp"); do [[ -f "$j" ]] || ok=0; done
+    [[ $ok == 1 ]] && { cat "$cp"; return 0; }
+  fi
   mkdir -p "$dir"
   cat >"$dir/pom.xml" <<XML
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -165,6 +224,7 @@ kafka_classpath() {
   <groupId>local.piam</groupId><artifactId>kafka-broker</artifactId><version>1</version>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
   </dependencies>
 </project>
@@ -174,13 +234,8 @@ XML
   cat "$cp"
 }
 
-kafka_up() {
-  if alive kafka; then say "kafka: already running (pid $(pid_of kafka), port $KAFKA_PORT)"; return 0; fi
-  check_port_free kafka "$KAFKA_PORT"
-  check_port_free kafka "$KAFKA_CONTROLLER_PORT"
-  local dir="$DATA/kafka" cp
-  mkdir -p "$dir"
-  cp="$(kafka_classpath)"
+kafka_config() {
+  local dir="$DATA/kafka"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -198,94 +253,117 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
-# the default 128 MB dedupe buffer does not fit the small heap
+# the default 128 MB dedupe buffer does not fit a 128 MB heap (OutOfMemoryError)
 log.cleaner.dedupe.buffer.size=8388608
 log.retention.hours=24
 PROPS
+  # WARN keeps the log readable; KafkaRaftServer at INFO gives the "Kafka Server started" line.
   cat >"$dir/log4j.properties" <<PROPS
-log4j.rootLogger=INFO, file
+log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
 log4j.appender.file.File=$LOGS/kafka.log
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka=INFO
-log4j.logger.org.apache.kafka=WARN
+log4j.logger.kafka.server.KafkaRaftServer=INFO
 PROPS
-  if [[ ! -f "$dir/data/meta.properties" ]]; then
-    java -cp "$cp" -Dlog4j.configuration="file:$dir/log4j.properties" kafka.tools.StorageTool format \
-      -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
-      -c "$dir/server.properties" >>"$LOGS/kafka.log" 2>&1 || die "kafka: storage format failed; see $LOGS/kafka.log"
-  fi
-  start_bg kafka java -Xms64m -Xmx128m -XX:+UseSerialGC -Dlog4j.configuration="file:$dir/log4j.properties" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties"
-  wait_for kafka 60 kafka_ready
-  say "kafka: started (pid $(pid_of kafka), port $KAFKA_PORT)"
 }
 
-kafka_ready() { port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$LOGS/kafka.log"; }
+KAFKA_LOG_OFFSET=0
+# Port answering is not enough (the socket opens before the broker serves): also wait for the
+# start line, looking only at what this start wrote to the (appended) log.
+kafka_ready() {
+  port_open "$KAFKA_PORT" && tail -c +"$((KAFKA_LOG_OFFSET + 1))" "$LOGS/kafka.log" | grep -F "Kafka Server started" >/dev/null
+}
+
+kafka_up() {
+  already_running kafka && return 0
+  check_port_free kafka "$KAFKA_PORT" KAFKA_PORT
+  check_port_free kafka "$KAFKA_CONTROLLER_PORT" KAFKA_CONTROLLER_PORT
+  local dir="$DATA/kafka" cp t0 log4j
+  mkdir -p "$dir"
+  cp="$(kafka_classpath)"
+  t0="$(date +%s%3N)"
+  kafka_config
+  log4j="-Dlog4j.configuration=file:$dir/log4j.properties"
+  if [[ ! -f "$dir/data/meta.properties" ]]; then # format the KRaft storage once
+    java "$log4j" -cp "$cp" kafka.tools.StorageTool format -c "$dir/server.properties" \
+      -t "$(java "$log4j" -cp "$cp" kafka.tools.StorageTool random-uuid | tail -1)" >>"$LOGS/kafka.log" 2>&1 ||
+      die "kafka: storage format failed; see $LOGS/kafka.log"
+  fi
+  KAFKA_LOG_OFFSET="$(stat -c %s "$LOGS/kafka.log" 2>/dev/null || echo 0)"
+  start_bg kafka java -Xms64m -Xmx128m -XX:+UseSerialGC "$log4j" -cp "$cp" kafka.Kafka "$dir/server.properties"
+  wait_for kafka 60 kafka_ready
+  say "kafka: started in $(elapsed "$t0") ms (pid $(pid_of kafka), port $KAFKA_PORT, controller $KAFKA_CONTROLLER_PORT)"
+}
 
 # ---------- actions ----------
-
-services() { if [[ -n "${1:-}" ]]; then echo "$1"; else echo "mysql clickhouse kafka"; fi; }
-valid() { case "$1" in mysql|clickhouse|kafka) ;; *) die "unknown service '$1': use mysql, clickhouse or kafka";; esac; }
 
 up() {
   mkdir -p "$RUN" "$LOGS"
   ensure_packages
-  for s in $(services "${1:-}"); do "${s}_up"; done
+  local s; for s in $1; do "${s}_up"; done
 }
 
 down() {
-  local list; list="$(services "${1:-}")"
-  for s in kafka clickhouse mysql; do [[ " $list " == *" $s "* ]] && stop_pid "$s"; done
+  local s; for s in kafka clickhouse mysql; do [[ " $1 " == *" $s "* ]] && stop_svc "$s"; done
   return 0
 }
 
-rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+rss_mb() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 status() {
-  local rc=0 ports
-  for s in $(services "${1:-}"); do
-    case "$s" in
-      mysql) ports="$MYSQL_PORT" ;;
-      clickhouse) ports="$CLICKHOUSE_PORT/$CLICKHOUSE_TCP_PORT" ;;
-      kafka) ports="$KAFKA_PORT/$KAFKA_CONTROLLER_PORT" ;;
-    esac
-    if alive "$s"; then
-      printf '%-10s running  pid %-7s port %-10s rss %s MB\n' "$s" "$(pid_of "$s")" "$ports" "$(rss_mb "$(pid_of "$s")")"
+  local rc=0 s ports pid
+  for s in $1; do
+    ports="$(ports_of "$s" | tr ' ' /)"
+    if running "$s"; then
+      pid="$(pid_of "$s")"
+      printf '%-10s %-11s pid %-7s port %-10s rss %s MB\n' "$s" running "$pid" "$ports" "$(rss_mb "$pid")"
+    elif pid_alive "$s"; then # ours, but a port does not answer: starting, stopping or wedged
+      printf '%-10s %-11s pid %-7s port %-10s (not answering)\n' "$s" unhealthy "$(pid_of "$s")" "$ports"; rc=3
     else
-      printf '%-10s stopped           port %s\n' "$s" "$ports"; rc=3
+      printf '%-10s %-11s pid %-7s port %s\n' "$s" stopped - "$ports"; rc=3
     fi
   done
   return $rc
 }
 
 reset() {
-  down "${1:-}"
-  for s in $(services "${1:-}"); do
+  down "$1"
+  local s
+  for s in $1; do
     case "$s" in
-      kafka) rm -rf "$DATA/kafka/data" ;; # keeps the resolved classpath
+      kafka) rm -rf "${DATA:?}/kafka/data" ;; # keeps the resolved classpath
       *) rm -rf "${DATA:?}/$s" ;;
     esac
-    say "$s: data wiped"
+    say "$s: data deleted"
   done
-  say "run 'ops/local/stack.sh up' to start fresh"
+  say "run '$0 up' to start fresh"
 }
 
 logs() {
-  for s in $(services "${1:-}"); do
-    say "==> $LOGS/$s.log <=="
-    if [[ "${FOLLOW:-0}" == 1 ]]; then tail -n 50 -f "$LOGS/$s.log"; else tail -n 50 "$LOGS/$s.log" 2>/dev/null || true; fi
+  local files=() s
+  for s in $1; do files+=("$LOGS/$s.log"); done
+  if [[ "${FOLLOW:-0}" == 1 ]]; then exec tail -n 50 -F "${files[@]}"; fi
+  for s in $1; do
+    say "==> $s: $LOGS/$s.log <=="
+    tail -n 50 "$LOGS/$s.log" 2>/dev/null || say "(no log yet)"
   done
 }
 
-action="${1:-}"; svc="${2:-}"
-[[ -n "$svc" ]] && valid "$svc"
+usage() { say "usage: $0 up|down|status|reset|logs [mysql|clickhouse|kafka]   (no name: all three)"; }
+
+action="${1:-}"
+case "${2:-}" in
+  "") svcs="$ALL" ;;
+  mysql | clickhouse | kafka) svcs="$2" ;;
+  *) usage >&2; die "unknown service '$2'" ;;
+esac
 case "$action" in
-  up) up "$svc"; status "$svc" ;;
-  down) down "$svc" ;;
-  status) status "$svc" ;;
-  reset) reset "$svc" ;;
-  logs) logs "$svc" ;;
-  *) die "usage: $0 up|down|status|reset|logs [mysql|clickhouse|kafka]" ;;
+  up) up "$svcs"; status "$svcs" ;;
+  down) down "$svcs" ;;
+  status) status "$svcs" ;;
+  reset) reset "$svcs" ;;
+  logs) logs "$svcs" ;;
+  -h | --help | help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

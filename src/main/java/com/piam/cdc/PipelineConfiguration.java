@@ -46,10 +46,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pipelineSettings", settings);
         registry.bind("cloudgateDataSource", mysql);
         registry.bind("clickHouseDataSource", clickHouse);
-        registry.bind("pacsSimulator", new PacsSimulator(settings,
-                new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC()));
+        PacsSimulator simulator = new PacsSimulator(settings,
+                new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC());
+        FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs);
+        registry.bind("pacsSimulator", simulator);
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
-        registry.bind("factLoader", new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs));
+        registry.bind("factLoader", loader);
         registry.bind("loadBatchAggregation", new LoadBatchAggregation());
         ExecutorService accessEventsWriter = BatchWriterExecutor.create("load-access-events-writer");
         ExecutorService connectorHealthWriter = BatchWriterExecutor.create("load-connector-health-writer");
@@ -65,6 +67,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                     connectorHealthWriter.shutdown();
                     mysql.close();
                     clickHouse.close();
+                    LOG.info("Stopped: generated {} access events and {} health rows; loaded {} rows into ClickHouse in {} batches",
+                            simulator.accessEventsGenerated(), simulator.healthRowsGenerated(), loader.rowsLoaded(),
+                            loader.batchesLoaded());
                 }
             }, true, true);
         } catch (Exception e) {
