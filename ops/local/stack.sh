@@ -29,21 +29,22 @@ die() { printf '%s\n' "$*" >&2; exit 1; }
 
 # ---------- processes and ports ----------
 
-pid_of() { [[ -f "$RUN/$1.pid" ]] && cat "$RUN/$1.pid" || true; }
+pid_of() { if [[ -f "$RUN/$1.pid" ]]; then cat "$RUN/$1.pid"; fi; }
 # A pid file can outlive a reboot and its pid be reused: only a live process whose command line
 # names this data folder is ours, so `down` never signals a stranger.
-pid_alive() {
+pid_alive() { # (no pipe into grep -q here: an early exit would SIGPIPE tr and fail under pipefail)
   local p; p="$(pid_of "$1")"
-  [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$DATA/"
+  [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null && [[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" == *"$DATA/"* ]]
 }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ports_of() {
-  case "$1" in
-    mysql) echo "$MYSQL_PORT" ;;
-    clickhouse) echo "$CLICKHOUSE_PORT $CLICKHOUSE_TCP_PORT" ;;
-    kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
-  esac
+# Asks ss whether something listens rather than connecting: a probe connection makes MariaDB and
+# ClickHouse log an aborted-connection warning each time. /dev/tcp only where ss is missing.
+port_open() {
+  if command -v ss >/dev/null; then [[ -n "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]
+  else (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
 }
+ports_of() { case "$1" in
+  mysql) echo "$MYSQL_PORT" ;; clickhouse) echo "$CLICKHOUSE_PORT $CLICKHOUSE_TCP_PORT" ;;
+  kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;; esac; }
 # Running means: our pid file, that process alive, and every port of the service answering.
 running() {
   pid_alive "$1" || return 1
@@ -114,9 +115,10 @@ ensure_packages() {
   for p in mariadb-server mariadb-client clickhouse-server clickhouse-client; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
-  command -v ss >/dev/null || missing+=(iproute2)           # names the holder of a busy port
-  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless) # Kafka's JVM
-  command -v mvn >/dev/null || missing+=(maven)             # resolves Kafka's jars
+  # ss names the holder of a busy port; java runs Kafka; mvn resolves Kafka's jars
+  command -v ss >/dev/null || missing+=(iproute2)
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   local cmd="apt-get install -y --no-install-recommends ${missing[*]}"
   [[ $(id -u) -eq 0 ]] || die "missing packages: ${missing[*]}; run as root: $cmd"
@@ -144,8 +146,7 @@ mysql_up() {
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
     --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00
   wait_for mysql 30 mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot ping
-  local f
-  for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
+  local f; for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
     [[ -e "$f" ]] || continue
     mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot <"$f" || die "mysql: init SQL failed in $f (error above)"
   done
@@ -183,8 +184,8 @@ XML
 XML
 }
 
-# HTTP /ping over bash's /dev/tcp: no curl needed on a fresh machine.
-ch_ping() {
+# HTTP /ping over bash's /dev/tcp: no curl needed on a fresh machine. ($0 is the port.)
+ch_ping() { # shellcheck disable=SC2016
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /ping HTTP/1.0\r\n\r\n" >&3 && grep -q "^Ok" <&3' \
     "$CLICKHOUSE_PORT"
 }
@@ -209,14 +210,13 @@ clickhouse_up() {
 # ---------- Kafka (KRaft: broker and controller in one JVM) ----------
 
 # Resolved once with Maven and cached; re-resolved if a listed jar has gone from ~/.m2.
-# kafka_2.13 names slf4j-api only, so slf4j-reload4j is added to get a log at all; kafka-tools
-# brings the CLI (org.apache.kafka.tools.TopicCommand, ConsoleProducer, ConsoleConsumer).
+# kafka_2.13 names slf4j-api only, so slf4j-reload4j is added to get a log at all; kafka-tools adds
+# the CLI: org.apache.kafka.tools.TopicCommand, ...tools.consumer.ConsoleConsumer (the producer is
+# still kafka.tools.ConsoleProducer in the core jar).
 kafka_classpath() {
   local dir="$DATA/kafka/resolve" cp="$DATA/kafka/classpath-$KAFKA_VERSION.txt" j
-  if [[ -s "$cp" ]]; then
-    local ok=1; for j in $(tr ':' ' ' <"$cp"); do [[ -f "$j" ]] || ok=0; done
-    [[ $ok == 1 ]] && { cat "$cp"; return 0; }
-  fi
+  local ok=0; if [[ -s "$cp" ]]; then ok=1; for j in $(tr ':' ' ' <"$cp"); do [[ -f "$j" ]] || ok=0; done; fi
+  if [[ $ok == 1 ]]; then cat "$cp"; return 0; fi
   mkdir -p "$dir"
   cat >"$dir/pom.xml" <<XML
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -286,8 +286,9 @@ kafka_up() {
   kafka_config
   log4j="-Dlog4j.configuration=file:$dir/log4j.properties"
   if [[ ! -f "$dir/data/meta.properties" ]]; then # format the KRaft storage once
+    # cluster id = 16 random bytes, base64url without padding (what StorageTool random-uuid prints)
     java "$log4j" -cp "$cp" kafka.tools.StorageTool format -c "$dir/server.properties" \
-      -t "$(java "$log4j" -cp "$cp" kafka.tools.StorageTool random-uuid | tail -1)" >>"$LOGS/kafka.log" 2>&1 ||
+      -t "$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >>"$LOGS/kafka.log" 2>&1 ||
       die "kafka: storage format failed; see $LOGS/kafka.log"
   fi
   KAFKA_LOG_OFFSET="$(stat -c %s "$LOGS/kafka.log" 2>/dev/null || echo 0)"
@@ -305,23 +306,21 @@ up() {
 }
 
 down() {
-  local s; for s in kafka clickhouse mysql; do [[ " $1 " == *" $s "* ]] && stop_svc "$s"; done
-  return 0
+  local s; for s in kafka clickhouse mysql; do if [[ " $1 " == *" $s "* ]]; then stop_svc "$s"; fi; done
 }
 
 rss_mb() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 status() {
-  local rc=0 s ports pid
+  local rc=0 s ports
   for s in $1; do
     ports="$(ports_of "$s" | tr ' ' /)"
     if running "$s"; then
-      pid="$(pid_of "$s")"
-      printf '%-10s %-11s pid %-7s port %-10s rss %s MB\n' "$s" running "$pid" "$ports" "$(rss_mb "$pid")"
+      printf '%-10s %-9s pid %-7s port %-12s rss %s MB\n' "$s" running "$(pid_of "$s")" "$ports" "$(rss_mb "$(pid_of "$s")")"
     elif pid_alive "$s"; then # ours, but a port does not answer: starting, stopping or wedged
-      printf '%-10s %-11s pid %-7s port %-10s (not answering)\n' "$s" unhealthy "$(pid_of "$s")" "$ports"; rc=3
+      printf '%-10s %-9s pid %-7s port %-12s (not answering)\n' "$s" unhealthy "$(pid_of "$s")" "$ports"; rc=3
     else
-      printf '%-10s %-11s pid %-7s port %s\n' "$s" stopped - "$ports"; rc=3
+      printf '%-10s %-9s pid %-7s port %s\n' "$s" stopped - "$ports"; rc=3
     fi
   done
   return $rc
@@ -330,11 +329,8 @@ status() {
 reset() {
   down "$1"
   local s
-  for s in $1; do
-    case "$s" in
-      kafka) rm -rf "${DATA:?}/kafka/data" ;; # keeps the resolved classpath
-      *) rm -rf "${DATA:?}/$s" ;;
-    esac
+  for s in $1; do # kafka keeps its resolved classpath; logs are kept too
+    case "$s" in kafka) rm -rf "${DATA:?}/kafka/data" ;; *) rm -rf "${DATA:?}/$s" ;; esac
     say "$s: data deleted"
   done
   say "run '$0 up' to start fresh"
