@@ -1,6 +1,15 @@
 package com.piam.cdc;
 
+import com.piam.cdc.capture.CaptureLiveness;
+import com.piam.cdc.capture.CaptureRoute;
+import com.piam.cdc.capture.CaptureWatchdog;
+import com.piam.cdc.capture.SourcePreflight;
+import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.config.PipelineSettings.SourceFlavor;
+import com.piam.cdc.consume.ConsumeRoutes;
+import com.piam.cdc.consume.KafkaPreflight;
+import com.piam.cdc.load.ClickHousePreflight;
 import com.piam.cdc.generate.CloudgateWriter;
 import com.piam.cdc.generate.DimensionsRepository;
 import com.piam.cdc.generate.PacsSimulator;
@@ -58,6 +67,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("accessEventsWriter", accessEventsWriter);
         registry.bind("connectorHealthWriter", connectorHealthWriter);
 
+        if (settings.ingestMode() == IngestMode.CDC) {
+            addCdcRoutes(context, settings, clickHouse);
+        }
+
         // Writers and pools close when the context stops, after the routes have drained.
         try {
             context.addService(new ServiceSupport() {
@@ -74,6 +87,27 @@ public class PipelineConfiguration implements CamelConfiguration {
             }, true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot register connection pool shutdown", e);
+        }
+    }
+
+    /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
+    private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse) {
+        PipelineSettings.Cdc cdc = settings.cdc();
+        SourceFlavor flavor = SourcePreflight.check(cdc);
+        KafkaPreflight.check(cdc);
+        ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
+        LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
+                flavor.name().toLowerCase(java.util.Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
+        CaptureLiveness liveness = new CaptureLiveness();
+        CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness,
+                Math.max(15_000L, 5L * cdc.heartbeatIntervalMs()));
+        context.getRegistry().bind("captureLiveness", liveness);
+        context.getRegistry().bind("captureWatchdog", watchdog);
+        try {
+            context.addRoutes(new CaptureRoute(cdc, flavor, liveness, watchdog));
+            context.addRoutes(new ConsumeRoutes(cdc, settings.maxBufferedRows()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the CDC routes: " + e.getMessage(), e);
         }
     }
 

@@ -29,7 +29,38 @@ public record PipelineSettings(
         String clickHouseJdbcUrl,
         String clickHouseDatabase,
         String clickHouseUser,
-        String clickHousePassword) {
+        String clickHousePassword,
+        Cdc cdc) {
+
+    /** The CDC path: capture (Debezium) and Kafka. */
+    public record Cdc(
+            SourceFlavor sourceFlavor,
+            String mysqlHost,
+            int mysqlPort,
+            String mysqlDatabase,
+            String captureUser,
+            String capturePassword,
+            long captureServerId,
+            int heartbeatIntervalMs,
+            String dataDir,
+            String kafkaBootstrap,
+            String topicPrefix,
+            int topicPartitions,
+            String consumerGroup) {
+
+        public String accessEventTopic() {
+            return topicPrefix + "." + mysqlDatabase + ".cg_access_event";
+        }
+
+        public String connectorHealthTopic() {
+            return topicPrefix + "." + mysqlDatabase + ".cg_connector_health";
+        }
+    }
+
+    /** Which Debezium connector captures the source: chosen by SOURCE_FLAVOR or detected from the server. */
+    public enum SourceFlavor {
+        AUTO, MYSQL, MARIADB
+    }
 
     /** Reads and validates every setting; {@code lookup} returns null for an unset key. */
     public static PipelineSettings from(Function<String, String> lookup) {
@@ -60,7 +91,21 @@ public record PipelineSettings(
                 r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"),
                 r.identifier("CLICKHOUSE_DATABASE"),
                 r.required("CLICKHOUSE_USER"),
-                r.optional("CLICKHOUSE_PASSWORD"));
+                r.optional("CLICKHOUSE_PASSWORD"),
+                new Cdc(
+                        r.flavor("SOURCE_FLAVOR"),
+                        r.required("MYSQL_HOST"),
+                        r.port("MYSQL_PORT"),
+                        r.identifier("MYSQL_DATABASE"),
+                        r.required("CAPTURE_USER"),
+                        r.optional("CAPTURE_PASSWORD"),
+                        r.positiveInt("CAPTURE_SERVER_ID", "the replica server id Debezium uses; unique among the source's replicas"),
+                        r.positiveInt("CAPTURE_HEARTBEAT_MS", "milliseconds between Debezium heartbeats (capture liveness)"),
+                        r.required("PIAM_DATA_DIR"),
+                        r.required("KAFKA_BOOTSTRAP"),
+                        r.topicName("TOPIC_PREFIX"),
+                        r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)"),
+                        r.required("KAFKA_GROUP_ID")));
     }
 
     /** One line for the start-up log; passwords are left out. */
@@ -74,6 +119,9 @@ public record PipelineSettings(
                 + " MAX_BUFFERED_ROWS=" + maxBufferedRows
                 + " TENANTS=" + String.join(",", tenants)
                 + " MYSQL=" + mysqlUser + "@" + mysqlJdbcUrl
+                + (ingestMode == IngestMode.CDC ? " SOURCE_FLAVOR=" + cdc.sourceFlavor().name().toLowerCase(Locale.ROOT)
+                        + " CAPTURE_USER=" + cdc.captureUser() + " KAFKA_BOOTSTRAP=" + cdc.kafkaBootstrap()
+                        + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")
                 + " CLICKHOUSE=" + clickHouseUser + "@" + clickHouseJdbcUrl.replaceFirst("\\?.*", "");
     }
 
@@ -159,6 +207,34 @@ public record PipelineSettings(
                 throw new ConfigException(key, v, "must be a comma-separated list of tenant ids (lower-case letters, digits, - or _), e.g. acme,buildright");
             }
             return list;
+        }
+
+        PipelineSettings.SourceFlavor flavor(String key) {
+            String v = optional(key);
+            if (v.isEmpty()) {
+                return PipelineSettings.SourceFlavor.AUTO;
+            }
+            try {
+                return PipelineSettings.SourceFlavor.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, v, "must be mysql, mariadb, or empty to detect it from the server's version");
+            }
+        }
+
+        int port(String key) {
+            int p = positiveInt(key, "a TCP port");
+            if (p > 65535) {
+                throw new ConfigException(key, String.valueOf(p), "must be a TCP port (1-65535)");
+            }
+            return p;
+        }
+
+        String topicName(String key) {
+            String v = required(key);
+            if (!v.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw new ConfigException(key, v, "must be a Kafka topic name part (letters, digits, . _ -), e.g. cg");
+            }
+            return v;
         }
 
         String identifier(String key) {

@@ -62,10 +62,16 @@ public class FactLoader {
     private <T> void load(Exchange exchange, FactTable<T> table) throws InvalidPayloadException {
         LoadBatch batch = exchange.getMessage().getMandatoryBody(LoadBatch.class);
         String what = "insert of " + batch.size() + " rows into " + table.name();
-        long ms = retry.run(what, () -> backlog(exchange), () -> insert(table, batch));
+        long ms = batch.size() == 0 ? 0 : retry.run(what, () -> backlog(exchange), () -> insert(table, batch));
+        // Only now is the batch safe in ClickHouse: acknowledge its Kafka offsets.
+        String committed = batch.acknowledge();
         rowsLoaded.addAndGet(batch.size());
         batchesLoaded.incrementAndGet();
-        LOG.info("Loaded {} rows into {} in {} ms", batch.size(), table.name(), ms);
+        if (committed.isEmpty()) {
+            LOG.info("Loaded {} rows into {} in {} ms", batch.size(), table.name(), ms);
+        } else {
+            LOG.info("Loaded {} rows into {} in {} ms; committed {}", batch.size(), table.name(), ms, committed);
+        }
     }
 
     /** Inserts the batch; returns how long ClickHouse took. */

@@ -1,0 +1,81 @@
+package com.piam.cdc.consume;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.load.LoadBatch;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes consume-access-events and consume-connector-health: Kafka → the spec's mapping → the
+ * load routes' buffers (the same aggregator and loader as direct mode). Offsets are committed by
+ * the loader after the ClickHouse insert that holds the records. A record that cannot be parsed
+ * or mapped goes to {@code <topic>.dlq} with the reason in a header, and the flow goes on.
+ */
+public class ConsumeRoutes extends RouteBuilder {
+
+    public static final String DLQ_REASON_HEADER = "piam_dlq_reason";
+    public static final String DLQ_SOURCE_HEADER = "piam_dlq_source";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeRoutes.class);
+
+    private final PipelineSettings.Cdc cdc;
+    private final int bufferSize;
+
+    public ConsumeRoutes(PipelineSettings.Cdc cdc, int bufferSize) {
+        this.cdc = cdc;
+        this.bufferSize = bufferSize;
+    }
+
+    @FunctionalInterface
+    interface Mapper {
+        Object map(JsonNode row, String version, String sourceTs) throws BadRecordException;
+    }
+
+    @Override
+    public void configure() {
+        consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events", ChangeRecords::accessEvent);
+        consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health", ChangeRecords::connectorHealth);
+    }
+
+    private void consume(String routeId, int order, String topic, String buffer, Mapper mapper) {
+        from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
+                + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
+                + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory"
+                + "&maxPollRecords=1000&pollTimeoutMs=1000")
+                .routeId(routeId)
+                .startupOrder(order)
+                .doTry()
+                    .process(exchange -> toChange(exchange, mapper))
+                .doCatch(BadRecordException.class)
+                    .process(ConsumeRoutes::toDeadLetter)
+                    .toD("kafka:" + topic + ".dlq?brokers=" + cdc.kafkaBootstrap())
+                    .setBody(constant(LoadBatch.OFFSET_ONLY))
+                .end()
+                .to(buffer + "?size=" + bufferSize + "&blockWhenFull=true");
+    }
+
+    private static void toChange(Exchange exchange, Mapper mapper) throws BadRecordException {
+        Message in = exchange.getMessage();
+        JsonNode row = ChangeRecords.parse(in.getBody(String.class));
+        in.setBody(row == null ? LoadBatch.OFFSET_ONLY
+                : mapper.map(row, in.getHeader(ChangeRecords.VERSION_HEADER, String.class),
+                        in.getHeader(ChangeRecords.SOURCE_TS_HEADER, String.class)));
+    }
+
+    /** Keeps the original record (key, value) and says why and where it came from. */
+    private static void toDeadLetter(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String source = in.getHeader(KafkaConstants.TOPIC) + "/" + in.getHeader(KafkaConstants.PARTITION) + "/"
+                + in.getHeader(KafkaConstants.OFFSET);
+        String reason = cause == null ? "unknown" : cause.getMessage();
+        in.setHeader(DLQ_REASON_HEADER, reason);
+        in.setHeader(DLQ_SOURCE_HEADER, source);
+        LOG.warn("Set aside record {}: {} -> {}.dlq", source, reason, in.getHeader(KafkaConstants.TOPIC));
+    }
+}

@@ -1,0 +1,35 @@
+package com.piam.cdc.load;
+
+import com.piam.cdc.Retry;
+import com.piam.cdc.config.PreflightException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+/** Checks ClickHouse answers and holds the fact tables the loaders write. */
+public final class ClickHousePreflight {
+
+    private ClickHousePreflight() {
+    }
+
+    public static void check(DataSource clickHouse, String database) {
+        try (Connection c = clickHouse.getConnection(); Statement st = c.createStatement()) {
+            for (String table : List.of("fact_access_events", "fact_connector_health")) {
+                try (ResultSet rs = st.executeQuery("EXISTS TABLE " + database + "." + table)) {
+                    if (!rs.next() || rs.getInt(1) != 1) {
+                        throw new PreflightException("ClickHouse table " + database + "." + table
+                                + " does not exist; apply ops/clickhouse-init/*.sql (ops/local/stack.sh up does)");
+                    }
+                }
+            }
+        } catch (PreflightException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PreflightException("ClickHouse is not reachable: " + Retry.rootMessage(e)
+                    + "; is it up (ops/local/stack.sh up clickhouse) and is CLICKHOUSE_JDBC_URL right?");
+        }
+    }
+}
