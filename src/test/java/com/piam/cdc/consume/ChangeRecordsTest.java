@@ -1,0 +1,128 @@
+package com.piam.cdc.consume;
+
+import com.piam.cdc.domain.AccessEvent;
+import com.piam.cdc.domain.Change;
+import com.piam.cdc.domain.ConnectorHealth;
+import com.piam.cdc.domain.PacsType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChangeRecordsTest {
+
+    /** What Debezium Connect writes with the spec's connector-config.json (ExtractNewRecordState, op+ts_ms, no schemas). */
+    static final String CONNECT_ACCESS_EVENT = """
+            {"event_id":"7d1f0c3e-3f7a-4c53-9d7e-0b5e1c2a9f10","tenant_id":"acme","event_time":1795420705517,
+             "person_id":null,"badge_id":"UNK-123456","site_id":"acme-hq","location_id":"acme-hq-lobby","direction":"IN",
+             "result":"DENY","event_type":"ACCESS_DENIED","deny_reason":"INVALID_BADGE","deny_code":"LENEL-101",
+             "pacs_source":"LENEL","pacs_event_id":"OG-42","raw_payload":"{\\"system\\":\\"OnGuard\\"}",
+             "suspicious_flag":1,"suspicious_reason":"TAILGATING_SUSPECTED","suspicious_score":0.87,
+             "processed_at":1795420705600,"__op":"c","__ts_ms":1795420706000}""";
+
+    static final String CONNECT_HEALTH = """
+            {"id":41,"tenant_id":"buildright","connector_id":"s2-building-b","connector_name":"S2 Building B",
+             "pacs_type":"S2","pacs_version":"S2 NetBox 6.2","check_time":1795420700000,"status":"DOWN","latency_ms":26382,
+             "events_per_minute":138.9,"error_count_1h":77,"last_event_time":null,"error_message":"timed out",
+             "error_code":"E-TIMEOUT","endpoint_url":"https://netbox","last_successful_sync":1795420690000,
+             "__op":"u","__ts_ms":1795420701000}""";
+
+    @Test
+    void connectShapedAccessEventMapsEveryColumn() throws Exception {
+        Change<AccessEvent> c = ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT), null, null);
+        AccessEvent e = c.row();
+        assertThat(e.eventId()).isEqualTo("7d1f0c3e-3f7a-4c53-9d7e-0b5e1c2a9f10");
+        assertThat(e.eventTime()).isEqualTo(Instant.ofEpochMilli(1795420705517L));
+        assertThat(e.personId()).isNull();
+        assertThat(e.result()).isEqualTo("DENY");
+        assertThat(e.denyReason()).isEqualTo("INVALID_BADGE");
+        assertThat(e.pacsSource()).isEqualTo(PacsType.LENEL);
+        assertThat(e.rawPayload()).isEqualTo("{\"system\":\"OnGuard\"}");
+        assertThat(e.suspicious()).isTrue();
+        assertThat(e.suspiciousScore()).isEqualTo(0.87f);
+        assertThat(c.op()).isEqualTo(Change.Op.CREATE);
+        // no capture headers: version from __ts_ms (microseconds), source time = __ts_ms
+        assertThat(c.version()).isEqualTo(1795420706000L * 1000);
+        assertThat(c.sourceTsMs()).isEqualTo(1795420706000L);
+    }
+
+    @Test
+    void captureHeadersGiveTheVersionAndCommitTime() throws Exception {
+        Change<AccessEvent> c = ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT),
+                "2000624508000", "1795420705000");
+        assertThat(c.version()).isEqualTo(2000624508000L);
+        assertThat(c.sourceTsMs()).isEqualTo(1795420705000L);
+    }
+
+    @Test
+    void connectShapedHealthRowMapsEveryColumn() throws Exception {
+        Change<ConnectorHealth> c = ChangeRecords.connectorHealth(ChangeRecords.parse(CONNECT_HEALTH), null, null);
+        ConnectorHealth h = c.row();
+        assertThat(h.connectorId()).isEqualTo("s2-building-b");
+        assertThat(h.status()).isEqualTo("DOWN");
+        assertThat(h.latencyMs()).isEqualTo(26382);
+        assertThat(h.eventsPerMinute()).isEqualTo(138.9f);
+        assertThat(h.lastEventTime()).isNull();
+        assertThat(h.lastSuccessfulSync()).isEqualTo(Instant.ofEpochMilli(1795420690000L));
+        assertThat(c.op()).isEqualTo(Change.Op.UPDATE);
+    }
+
+    @Test
+    void schemaEnvelopeFromAConverterWithSchemasIsUnwrapped() throws Exception {
+        String wrapped = "{\"schema\":{\"type\":\"struct\"},\"payload\":" + CONNECT_HEALTH + "}";
+        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(wrapped), null, null).row().tenantId())
+                .isEqualTo("buildright");
+    }
+
+    @Test
+    void deletesInBothDebeziumFormsBecomeDeletes() throws Exception {
+        String opD = CONNECT_HEALTH.replace("\"__op\":\"u\"", "\"__op\":\"d\"");
+        String rewrite = CONNECT_HEALTH.replace("\"__op\":\"u\"", "\"__op\":\"u\",\"__deleted\":\"true\"");
+        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(opD), null, null).deleted()).isTrue();
+        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(rewrite), null, null).deleted()).isTrue();
+    }
+
+    @Test
+    void tombstoneHasNoRow() throws Exception {
+        assertThat(ChangeRecords.parse(null)).isNull();
+        assertThat(ChangeRecords.parse("")).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "[1,2]", "{\"__op\":\"c\"}", "{\"event_id\":\"x\"}"})
+    void malformedRecordsAreRefusedWithAReason(String value) {
+        assertThatThrownBy(() -> ChangeRecords.accessEvent(ChangeRecords.parse(value), null, null))
+                .isInstanceOf(BadRecordException.class)
+                .hasMessageMatching(".*(not valid JSON|not a JSON object|is missing).*");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThatThrownBy(() -> ChangeRecords.accessEvent(
+                ChangeRecords.parse(CONNECT_ACCESS_EVENT.replace("\"LENEL\"", "\"HONEYWELL\"")), null, null))
+                .isInstanceOf(BadRecordException.class).hasMessage("pacs_source='HONEYWELL' (expected LENEL, CCURE, S2 or GENETEC)");
+        assertThatThrownBy(() -> ChangeRecords.accessEvent(
+                ChangeRecords.parse(CONNECT_ACCESS_EVENT.replace("\"__op\":\"c\"", "\"__op\":\"x\"")), null, null))
+                .isInstanceOf(BadRecordException.class).hasMessage("__op='x' (expected r, c, u or d)");
+        assertThatThrownBy(() -> ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT), "abc", null))
+                .isInstanceOf(BadRecordException.class).hasMessage("header piam_version='abc' is not a number");
+    }
+
+    @Test
+    void flattenedValueRoundTrips() throws Exception {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", 7L);
+        row.put("tenant_id", "acme");
+        row.put("check_time", 1795420700000L);
+        String json = ChangeRecords.flattened(row, "d", 1795420701000L, true);
+        assertThat(json).isEqualTo("{\"id\":7,\"tenant_id\":\"acme\",\"check_time\":1795420700000,"
+                + "\"__op\":\"d\",\"__ts_ms\":1795420701000,\"__deleted\":\"true\"}");
+        assertThat(ChangeRecords.key(Map.of("event_id", "e-1"))).isEqualTo("{\"event_id\":\"e-1\"}");
+    }
+}

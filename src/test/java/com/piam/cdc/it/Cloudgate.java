@@ -1,0 +1,50 @@
+package com.piam.cdc.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/** Writes to the local stack's MariaDB as a test: rows the CDC path must carry to ClickHouse. */
+final class Cloudgate {
+
+    private Cloudgate() {
+    }
+
+    static Connection connect() throws Exception {
+        // the spec's debezium user may write cloudgate (GRANT ALL ON cloudgate.*), the generator user may not update/delete
+        String port = System.getenv().getOrDefault("MYSQL_PORT", "3306");
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/cloudgate", "debezium", "dbz");
+    }
+
+    static void insertAccessEvents(Connection c, String idPrefix, int from, int count) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cg_access_event (event_id, tenant_id, event_time, "
+                + "person_id, badge_id, site_id, location_id, direction, result, event_type, pacs_source, pacs_event_id, "
+                + "raw_payload, suspicious_flag, suspicious_score) VALUES (?, 'acme', ?, 'acme-p1001', 'ACM-480000', "
+                + "'acme-hq', 'acme-hq-lobby', 'IN', 'GRANT', 'ACCESS_GRANTED', 'LENEL', ?, '{}', 0, 0)")) {
+            for (int i = from; i < from + count; i++) {
+                ps.setString(1, idPrefix + i);
+                ps.setObject(2, LocalDateTime.now(ZoneOffset.UTC));
+                ps.setString(3, "OG-" + idPrefix + i);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static int execute(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
+    static long count(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package com.piam.cdc.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CDC path refuses to start against a source it cannot capture from, naming the fix. */
+class PreflightIT {
+
+    static void rootSql(String sql) throws Exception {
+        String data = System.getenv().getOrDefault("PIAM_DATA_DIR", ".local");
+        Process p = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + new File(data, "run/mysql.sock").getAbsolutePath(),
+                "-uroot", "-e", sql).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("mariadb -e " + sql).isZero();
+    }
+
+    @Test
+    void statementBinlogFormatIsRefusedWithTheFix() throws Exception {
+        rootSql("SET GLOBAL binlog_format = 'STATEMENT'");
+        try {
+            RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc"));
+            assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(runtime.process.exitValue()).isEqualTo(2);
+            assertThat(runtime.log()).contains("piam-cdc: Preflight failed: binlog_format is STATEMENT on "
+                    + "127.0.0.1:3306, Debezium needs ROW; run SET GLOBAL binlog_format='ROW'");
+        } finally {
+            rootSql("SET GLOBAL binlog_format = 'ROW'");
+        }
+    }
+}
