@@ -4,8 +4,8 @@ STACK := ops/local/stack.sh
 RUNTIME := ops/local/runtime.sh
 MVN := mvn -B -q
 CH := clickhouse-client --host 127.0.0.1 --port $${CLICKHOUSE_TCP_PORT:-9000}
-# Until the CDC path lands, the demo feeds ClickHouse directly from the generators.
-DEMO_INGEST_MODE ?= direct
+# The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
+DEMO_INGEST_MODE ?= cdc
 
 .PHONY: help build demo demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
 

@@ -18,6 +18,8 @@ start() {
   if running; then echo "runtime: already running (pid $(cat "$PID_FILE"), log $LOG_FILE)"; return 0; fi
   [[ -f "$JAR" ]] || { echo "runtime: $JAR is missing; run 'mvn -q package -DskipTests' first" >&2; exit 1; }
   mkdir -p "$DATA/run" "$DATA/logs"
+  # capture offsets and schema history live under the same data folder as the stack
+  export PIAM_DATA_DIR="$DATA"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   nohup setsid java $JAVA_OPTS -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"

@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 
@@ -93,19 +94,25 @@ public class PipelineConfiguration implements CamelConfiguration {
     /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
     private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse) {
         PipelineSettings.Cdc cdc = settings.cdc();
-        SourceFlavor flavor = SourcePreflight.check(cdc);
         KafkaPreflight.check(cdc);
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
-        LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
-                flavor.name().toLowerCase(java.util.Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
-        CaptureLiveness liveness = new CaptureLiveness();
-        CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness,
-                Math.max(15_000L, 5L * cdc.heartbeatIntervalMs()));
-        context.getRegistry().bind("captureLiveness", liveness);
-        context.getRegistry().bind("captureWatchdog", watchdog);
         try {
-            context.addRoutes(new CaptureRoute(cdc, flavor, liveness, watchdog));
+            if (cdc.captureEnabled()) {
+                SourceFlavor flavor = SourcePreflight.check(cdc);
+                LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
+                        flavor.name().toLowerCase(Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
+                CaptureLiveness liveness = new CaptureLiveness();
+                CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness);
+                context.getRegistry().bind("captureLiveness", liveness);
+                context.getRegistry().bind("captureWatchdog", watchdog);
+                context.addRoutes(new CaptureRoute(cdc, flavor, liveness, watchdog));
+            } else {
+                LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
+                        cdc.accessEventTopic(), cdc.connectorHealthTopic());
+            }
             context.addRoutes(new ConsumeRoutes(cdc, settings.maxBufferedRows()));
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the CDC routes: " + e.getMessage(), e);
         }

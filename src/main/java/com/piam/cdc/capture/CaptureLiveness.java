@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class CaptureLiveness {
 
-    private final AtomicLong lastSignalMs = new AtomicLong(System.currentTimeMillis());
+    /** Last heartbeat or change: a real sign of life from the engine. */
+    private final AtomicLong lastSignalMs = new AtomicLong();
+    /** Silence is measured from the later of the last signal and the last (re)start of capture. */
+    private final AtomicLong watchFromMs = new AtomicLong(System.currentTimeMillis());
     private final AtomicLong lastChangeMs = new AtomicLong();
     private final AtomicLong lastSourceTsMs = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
@@ -35,11 +38,17 @@ public class CaptureLiveness {
 
     /** Called when the capture route (re)starts: silence is measured from here. */
     void started() {
-        lastSignalMs.set(System.currentTimeMillis());
+        watchFromMs.set(System.currentTimeMillis());
     }
 
+    /** Milliseconds without a sign of life (since the last signal, or since capture last started). */
     public long millisSinceLastSignal() {
-        return System.currentTimeMillis() - lastSignalMs.get();
+        return System.currentTimeMillis() - Math.max(lastSignalMs.get(), watchFromMs.get());
+    }
+
+    /** True when the engine has sent a heartbeat or change since {@code sinceMs}. */
+    boolean signalledSince(long sinceMs) {
+        return lastSignalMs.get() > sinceMs;
     }
 
     public long lastChangeMs() {

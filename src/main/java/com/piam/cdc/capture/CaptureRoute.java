@@ -2,6 +2,7 @@ package com.piam.cdc.capture;
 
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.io.File;
@@ -35,11 +36,14 @@ public class CaptureRoute extends RouteBuilder {
         from(debeziumUri())
                 .routeId(ROUTE_ID)
                 .startupOrder(30)
+                // Kafka unreachable: keep retrying this record (the engine waits) instead of dropping it
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(500).useExponentialBackOff()
+                        .backOffMultiplier(2).maximumRedeliveryDelay(30_000).retryAttemptedLogLevel(LoggingLevel.WARN))
                 .process(encoder)
                 .to("kafka:" + cdc.accessEventTopic() + "?brokers=" + cdc.kafkaBootstrap()
                         + "&requestRequiredAcks=all&enableIdempotence=true&lingerMs=0");
 
-        from("timer:watch-capture?period=" + cdc.heartbeatIntervalMs())
+        from("timer:watch-capture?period=2000")
                 .routeId("watch-capture")
                 .startupOrder(31)
                 .bean(watchdog, "check");
@@ -67,6 +71,8 @@ public class CaptureRoute extends RouteBuilder {
         o.put("schemaHistoryInternalFileFilename",
                 new File(dir, "schema-history-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
         o.put("heartbeatIntervalMs", String.valueOf(cdc.heartbeatIntervalMs()));
+        // notice a restarted source within seconds instead of the default minute
+        o.put("connectKeepAliveIntervalMs", "5000");
         if (flavor == SourceFlavor.MARIADB) {
             // Debezium's MySQL connector skips a row after restarts against MariaDB: use its MariaDB connector.
             o.put("additionalProperties.connector.class", "io.debezium.connector.mariadb.MariaDbConnector");

@@ -1,67 +1,107 @@
 package com.piam.cdc.capture;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.debezium.DebeziumConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Field;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * Capture liveness, checked by the project itself: when neither a change nor a Debezium heartbeat
- * has arrived for {@code silenceLimitMs}, the engine is presumed dead (Camel still shows the route
- * Started) and capture-changes is restarted, with a growing pause between restarts. It resumes from
- * its stored offsets, so nothing is skipped.
+ * Capture liveness, checked by the project itself. camel-debezium runs the Debezium engine as one
+ * task on the consumer's own executor; when the engine fails, Camel only logs it and the route stays
+ * "Started". The watchdog sees the task gone and restarts capture-changes, pausing longer after each
+ * failed restart (10 s, 20 s, ... up to 5 min). Capture resumes from its stored offsets.
+ *
+ * <p>Heartbeats cannot serve here: Debezium emits them only while binlog events flow, so an idle
+ * source is silent too. Silence is still reported (CaptureLiveness) for the verifier.
  */
 public class CaptureWatchdog {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureWatchdog.class);
     private static final long MAX_BACKOFF_MS = 300_000;
+    /** A restarted engine that keeps running this long (or sends a signal) counts as recovered. */
+    private static final long RECOVERED_AFTER_MS = 60_000;
 
     private final CamelContext context;
     private final CaptureLiveness liveness;
-    private final long silenceLimitMs;
     private int restarts;
+    private long lastRestartMs;
     private long nextRestartAllowedMs;
+    private long engineStoppedMs;
     private volatile String lastProblem = "";
+    private boolean introspectionWarned;
 
-    public CaptureWatchdog(CamelContext context, CaptureLiveness liveness, long silenceLimitMs) {
+    public CaptureWatchdog(CamelContext context, CaptureLiveness liveness) {
         this.context = context;
         this.liveness = liveness;
-        this.silenceLimitMs = silenceLimitMs;
     }
 
     /** Called by the watch-capture timer. */
     public synchronized void check() throws Exception {
-        ServiceStatus status = context.getRouteController().getRouteStatus(CaptureRoute.ROUTE_ID);
-        if (status != ServiceStatus.Started) {
-            liveness.started(); // stopped on purpose (e.g. over JMX): measure silence from its next start
-            return;
+        if (context.getRouteController().getRouteStatus(CaptureRoute.ROUTE_ID) != ServiceStatus.Started) {
+            return; // stopped on purpose (e.g. over JMX): nothing to watch
         }
-        long silent = liveness.millisSinceLastSignal();
-        if (silent <= silenceLimitMs) {
-            if (restarts > 0) {
-                LOG.info("capture: engine alive again after {} restart(s)", restarts);
+        long now = System.currentTimeMillis();
+        if (engineRunning()) {
+            engineStoppedMs = 0;
+            if (restarts > 0 && (liveness.signalledSince(lastRestartMs) || now - lastRestartMs > RECOVERED_AFTER_MS)) {
+                LOG.info("capture: engine running again after {} restart(s)", restarts);
                 restarts = 0;
                 lastProblem = "";
             }
             return;
         }
-        long now = System.currentTimeMillis();
+        if (engineStoppedMs == 0) {
+            engineStoppedMs = now;
+        }
+        lastProblem = "capture: engine stopped " + Instant.ofEpochMilli(engineStoppedMs) + ", restarting";
         if (now < nextRestartAllowedMs) {
             return;
         }
-        lastProblem = "capture: no change events or heartbeats for " + silent / 1000 + " s (engine stopped?), restarting at "
-                + Instant.ofEpochMilli(now);
-        LOG.warn("{} (restart {}; binlog position {})", lastProblem, restarts + 1, liveness.binlogPosition());
+        String position = liveness.binlogPosition();
+        LOG.warn("{} (restart {}{}; the engine's error is logged above by Debezium)", lastProblem, restarts + 1,
+                position == null || position.isEmpty() ? "" : "; last binlog position " + position);
         context.getRouteController().stopRoute(CaptureRoute.ROUTE_ID);
         context.getRouteController().startRoute(CaptureRoute.ROUTE_ID);
         liveness.started();
+        lastRestartMs = now;
         restarts++;
         nextRestartAllowedMs = now + Math.min(MAX_BACKOFF_MS, 5_000L << Math.min(restarts, 6));
     }
 
-    /** Empty when capture is healthy; otherwise what the watchdog saw and did. */
+    /** Whether the Debezium engine task is still running (or about to) on the consumer's executor. */
+    boolean engineRunning() {
+        Route route = context.getRoute(CaptureRoute.ROUTE_ID);
+        Consumer consumer = route == null ? null : route.getConsumer();
+        if (!(consumer instanceof DebeziumConsumer)) {
+            return true;
+        }
+        try {
+            // camel-debezium 4.18 keeps the engine's executor private and exposes no failure state
+            Field f = DebeziumConsumer.class.getDeclaredField("executorService");
+            f.setAccessible(true);
+            ExecutorService executor = (ExecutorService) f.get(consumer);
+            if (executor instanceof ThreadPoolExecutor pool) {
+                return pool.getActiveCount() > 0 || !pool.getQueue().isEmpty();
+            }
+            return executor != null && !executor.isTerminated();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (!introspectionWarned) {
+                introspectionWarned = true;
+                LOG.warn("capture: cannot see the Debezium engine's state ({}); engine failures will not be detected", e.toString());
+            }
+            return true;
+        }
+    }
+
+    /** Empty when capture is healthy; otherwise what the watchdog saw and does. */
     public String lastProblem() {
         return lastProblem;
     }

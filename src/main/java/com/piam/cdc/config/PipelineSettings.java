@@ -34,6 +34,7 @@ public record PipelineSettings(
 
     /** The CDC path: capture (Debezium) and Kafka. */
     public record Cdc(
+            boolean captureEnabled,
             SourceFlavor sourceFlavor,
             String mysqlHost,
             int mysqlPort,
@@ -93,6 +94,7 @@ public record PipelineSettings(
                 r.required("CLICKHOUSE_USER"),
                 r.optional("CLICKHOUSE_PASSWORD"),
                 new Cdc(
+                        r.bool("CAPTURE_ENABLED"),
                         r.flavor("SOURCE_FLAVOR"),
                         r.required("MYSQL_HOST"),
                         r.port("MYSQL_PORT"),
@@ -219,6 +221,15 @@ public record PipelineSettings(
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(key, v, "must be mysql, mariadb, or empty to detect it from the server's version");
             }
+        }
+
+        boolean bool(String key) {
+            String v = required(key);
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(key, v, "must be true or false");
+            };
         }
 
         int port(String key) {

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Idempotent Debezium connector registration (the spec's script), for users who run Kafka Connect
+# instead of the runtime's embedded capture: start the runtime with CAPTURE_ENABLED=false and its
+# consume routes read the connector's topics (same names, same record shape).
+# Note: this config drops deletes (ExtractNewRecordState's default); add
+# "transforms.unwrap.delete.handling.mode": "rewrite" to have deleted rows leave ClickHouse's views.
+# (An update PUTs only the "config" object: that is what Connect's /connectors/<name>/config takes.)
+set -e
+
+CONNECT_HOST="${CONNECT_HOST:-localhost:8083}"
+CONFIG_FILE="${CONFIG_FILE:-$(dirname "$0")/connector-config.json}"
+
+echo "Waiting for Debezium Connect to be ready..."
+until curl -s "http://${CONNECT_HOST}/connectors" > /dev/null 2>&1; do
+  sleep 2
+done
+
+CONNECTOR_NAME=$(jq -r '.name' "$CONFIG_FILE")
+
+# Check if connector exists
+if curl -s "http://${CONNECT_HOST}/connectors/${CONNECTOR_NAME}" | grep -q '"name"'; then
+  echo "Connector ${CONNECTOR_NAME} already exists, updating..."
+  jq '.config' "$CONFIG_FILE" | curl -s -X PUT -H "Content-Type: application/json" \
+    -d @- "http://${CONNECT_HOST}/connectors/${CONNECTOR_NAME}/config"
+else
+  echo "Creating connector ${CONNECTOR_NAME}..."
+  curl -s -X POST -H "Content-Type: application/json" \
+    -d @"$CONFIG_FILE" \
+    "http://${CONNECT_HOST}/connectors"
+fi
+
+echo ""
+echo "Connector status:"
+curl -s "http://${CONNECT_HOST}/connectors/${CONNECTOR_NAME}/status" | jq .
