@@ -7,7 +7,7 @@ CH := clickhouse-client --host 127.0.0.1 --port $${CLICKHOUSE_TCP_PORT:-9000}
 # The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
 DEMO_INGEST_MODE ?= cdc
 
-.PHONY: help build demo demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
+.PHONY: help bench build demo demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ demo-logs: ## Follow the runtime log
 demo-status: ## Each service and the runtime: PID, port, RSS
 	-$(STACK) status
 	-$(RUNTIME) status
+
+bench: stack-up build ## Throughput (200-row and large batches), freshness at 10/s, runtime RSS (BENCH_SECONDS=30)
+	@if $(RUNTIME) status | grep -q running; then echo "bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
+	java -cp target/piam-cdc.jar com.piam.cdc.bench.Bench
 
 unit: ## Unit tests only (no services needed)
 	$(MVN) test

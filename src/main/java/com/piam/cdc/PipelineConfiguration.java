@@ -3,6 +3,7 @@ package com.piam.cdc;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.capture.CaptureRoute;
 import com.piam.cdc.capture.CaptureWatchdog;
+import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
@@ -102,10 +103,11 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
                         flavor.name().toLowerCase(Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
                 CaptureLiveness liveness = new CaptureLiveness();
-                CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness);
+                KafkaChangeSender sender = new KafkaChangeSender(cdc.kafkaBootstrap());
+                CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness, sender);
                 context.getRegistry().bind("captureLiveness", liveness);
                 context.getRegistry().bind("captureWatchdog", watchdog);
-                context.addRoutes(new CaptureRoute(cdc, flavor, liveness, watchdog));
+                context.addRoutes(new CaptureRoute(cdc, flavor, liveness, sender, watchdog));
             } else {
                 LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
                         cdc.accessEventTopic(), cdc.connectorHealthTopic());

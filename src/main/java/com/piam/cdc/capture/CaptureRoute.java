@@ -2,7 +2,6 @@ package com.piam.cdc.capture;
 
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.io.File;
@@ -12,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Route capture-changes: embedded Debezium (camel-debezium-mysql) reads the cloudgate binlog and
- * every row change becomes one Kafka record keyed by the row's primary key. Offsets and schema
- * history are files under $PIAM_DATA_DIR/capture, so a restart resumes where it stopped.
+ * every row change becomes one Kafka record keyed by the row's primary key, sent asynchronously
+ * (KafkaChangeSender). Offsets and schema history are files under $PIAM_DATA_DIR/capture, written
+ * only once Kafka holds every change before them, so a restart resumes where it stopped.
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -22,12 +22,15 @@ public class CaptureRoute extends RouteBuilder {
     private final PipelineSettings.Cdc cdc;
     private final SourceFlavor flavor;
     private final ChangeEventEncoder encoder;
+    private final KafkaChangeSender sender;
     private final CaptureWatchdog watchdog;
 
-    public CaptureRoute(PipelineSettings.Cdc cdc, SourceFlavor flavor, CaptureLiveness liveness, CaptureWatchdog watchdog) {
+    public CaptureRoute(PipelineSettings.Cdc cdc, SourceFlavor flavor, CaptureLiveness liveness, KafkaChangeSender sender,
+            CaptureWatchdog watchdog) {
         this.cdc = cdc;
         this.flavor = flavor;
         this.encoder = new ChangeEventEncoder(liveness, cdc.topicPrefix());
+        this.sender = sender;
         this.watchdog = watchdog;
     }
 
@@ -36,12 +39,8 @@ public class CaptureRoute extends RouteBuilder {
         from(debeziumUri())
                 .routeId(ROUTE_ID)
                 .startupOrder(30)
-                // Kafka unreachable: keep retrying this record (the engine waits) instead of dropping it
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(500).useExponentialBackOff()
-                        .backOffMultiplier(2).maximumRedeliveryDelay(30_000).retryAttemptedLogLevel(LoggingLevel.WARN))
                 .process(encoder)
-                .to("kafka:" + cdc.accessEventTopic() + "?brokers=" + cdc.kafkaBootstrap()
-                        + "&requestRequiredAcks=all&enableIdempotence=true&lingerMs=0");
+                .process(sender);
 
         from("timer:watch-capture?period=2000")
                 .routeId("watch-capture")
@@ -67,6 +66,8 @@ public class CaptureRoute extends RouteBuilder {
         o.put("includeSchemaChanges", "false");
         o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
         o.put("offsetFlushIntervalMs", "1000");
+        // offsets are written only after Kafka acknowledged every change before them (async sends)
+        o.put("offsetStorage", CaptureOffsetStore.class.getName());
         o.put("schemaHistoryInternal", "io.debezium.storage.file.history.FileSchemaHistory");
         o.put("schemaHistoryInternalFileFilename",
                 new File(dir, "schema-history-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());

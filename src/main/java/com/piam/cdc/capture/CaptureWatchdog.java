@@ -31,6 +31,7 @@ public class CaptureWatchdog {
 
     private final CamelContext context;
     private final CaptureLiveness liveness;
+    private final KafkaChangeSender sender;
     private int restarts;
     private long lastRestartMs;
     private long nextRestartAllowedMs;
@@ -38,9 +39,10 @@ public class CaptureWatchdog {
     private volatile String lastProblem = "";
     private boolean introspectionWarned;
 
-    public CaptureWatchdog(CamelContext context, CaptureLiveness liveness) {
+    public CaptureWatchdog(CamelContext context, CaptureLiveness liveness, KafkaChangeSender sender) {
         this.context = context;
         this.liveness = liveness;
+        this.sender = sender;
     }
 
     /** Called by the watch-capture timer. */
@@ -49,7 +51,9 @@ public class CaptureWatchdog {
             return; // stopped on purpose (e.g. over JMX): nothing to watch
         }
         long now = System.currentTimeMillis();
-        if (engineRunning()) {
+        boolean running = engineRunning();
+        String senderFailure = sender.failure();
+        if (running && senderFailure.isEmpty()) {
             engineStoppedMs = 0;
             if (restarts > 0 && (liveness.signalledSince(lastRestartMs) || now - lastRestartMs > RECOVERED_AFTER_MS)) {
                 LOG.info("capture: engine running again after {} restart(s)", restarts);
@@ -61,7 +65,9 @@ public class CaptureWatchdog {
         if (engineStoppedMs == 0) {
             engineStoppedMs = now;
         }
-        lastProblem = "capture: engine stopped " + Instant.ofEpochMilli(engineStoppedMs) + ", restarting";
+        lastProblem = running
+                ? "capture: held back since " + Instant.ofEpochMilli(engineStoppedMs) + " (" + senderFailure + "), restarting"
+                : "capture: engine stopped " + Instant.ofEpochMilli(engineStoppedMs) + ", restarting";
         if (now < nextRestartAllowedMs) {
             return;
         }

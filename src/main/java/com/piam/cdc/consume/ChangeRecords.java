@@ -200,13 +200,17 @@ public final class ChangeRecords {
 
     /** The flattened JSON for a row map (capture side), with the fields ExtractNewRecordState adds. */
     public static String flattened(Map<String, Object> row, String op, long tsMs, boolean deleted) {
-        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.valueToTree(row);
-        node.put("__op", op);
-        node.put("__ts_ms", tsMs);
+        Map<String, Object> out = new java.util.LinkedHashMap<>(row);
+        out.put("__op", op);
+        out.put("__ts_ms", tsMs);
         if (deleted) {
-            node.put("__deleted", "true");
+            out.put("__deleted", "true");
         }
-        return node.toString();
+        try {
+            return JSON.writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render change " + row, e);
+        }
     }
 
     /** The JSON of a record key (Connect's JsonConverter with schemas.enable=false: the key columns). */

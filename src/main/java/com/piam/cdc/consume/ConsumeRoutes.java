@@ -5,15 +5,17 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.LoadBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes consume-access-events and consume-connector-health: Kafka → the spec's mapping → the
- * load routes' buffers (the same aggregator and loader as direct mode). Offsets are committed by
- * the loader after the ClickHouse insert that holds the records. A record that cannot be parsed
+ * load routes' buffers (the same aggregator and loader as direct mode). Offsets are committed
+ * (LoaderCommits) only after the ClickHouse insert that holds the records. A record that cannot be parsed
  * or mapped goes to {@code <topic>.dlq} with the reason in a header, and the flow goes on.
  */
 public class ConsumeRoutes extends RouteBuilder {
@@ -43,12 +45,28 @@ public class ConsumeRoutes extends RouteBuilder {
     }
 
     private void consume(String routeId, int order, String topic, String buffer, Mapper mapper) {
+        // offsets are committed only as the loader acknowledges inserts (see LoaderCommits)
+        LoaderCommits commits = new LoaderCommits();
+        String commitsBean = "loaderCommits-" + routeId;
+        getContext().getRegistry().bind(commitsBean, commits);
+        getContext().addLifecycleStrategy(commits.installer(routeId));
         from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
-                + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory"
-                + "&maxPollRecords=1000&pollTimeoutMs=1000")
+                + "&kafkaManualCommitFactory=#" + commitsBean
+                + "&maxPollRecords=1000&pollTimeoutMs=1000"
+                // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
+                + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000")
                 .routeId(routeId)
                 .startupOrder(order)
+                .routePolicy(new RoutePolicySupport() {
+                    @Override
+                    public void onStart(Route route) {
+                        if (!commits.installed()) {
+                            throw new IllegalStateException("route " + routeId + ": Kafka offsets would be committed by Camel, "
+                                    + "not after the ClickHouse insert (commit listener not installed)");
+                        }
+                    }
+                })
                 .doTry()
                     .process(exchange -> toChange(exchange, mapper))
                 .doCatch(BadRecordException.class)

@@ -1,0 +1,308 @@
+package com.piam.cdc.bench;
+
+import com.piam.cdc.config.PipelineSettings;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * `make bench`: the packaged runtime on the local stack, measured from outside.
+ *
+ * <ol>
+ *   <li>Throughput, once with 200-row batches and once with a larger-batch profile: the runtime's
+ *   generator runs flat out (BENCH_RATE, default 20000/s asked; MySQL's insert speed is the real
+ *   limit) for BENCH_SECONDS, then the generator route is stopped over JMX and the bench waits until
+ *   every row committed in MySQL is visible in ClickHouse. End-to-end events/s = rows / (first
+ *   commit .. last row visible).</li>
+ *   <li>Freshness at the demo rate (10 events/s) for BENCH_FRESHNESS_SECONDS: per row, first ClickHouse
+ *   ingest time minus its event time (taken just before the MySQL commit); p50/p95/p99.</li>
+ *   <li>Runtime RSS, sampled from /proc every second during each phase.</li>
+ * </ol>
+ * Rows are told apart by event time: the bench refuses to run while another runtime writes.
+ */
+public final class Bench {
+
+    private static final String JAR = "target/piam-cdc.jar";
+
+    private final PipelineSettings settings;
+    private final Function<String, String> lookup;
+    private final List<String> report = new ArrayList<>();
+
+    private Bench(Function<String, String> lookup) {
+        this.lookup = lookup;
+        this.settings = PipelineSettings.from(lookup);
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (DefaultCamelContext props = new DefaultCamelContext()) {
+            props.getPropertiesComponent().setLocation("classpath:application.properties");
+            Function<String, String> lookup = key -> props.getPropertiesComponent().resolveProperty(key).orElse(null);
+            new Bench(lookup).run();
+        }
+    }
+
+    private void run() throws Exception {
+        int seconds = intSetting("BENCH_SECONDS", 30);
+        int freshnessSeconds = intSetting("BENCH_FRESHNESS_SECONDS", 60);
+        int largeBatch = intSetting("BENCH_LARGE_BATCH", 5000);
+        String rate = setting("BENCH_RATE", "20000");
+        System.out.printf("bench: runtime %s against MySQL %s, Kafka %s, ClickHouse %s%n", JAR,
+                settings.mysqlJdbcUrl(), settings.cdc().kafkaBootstrap(), settings.clickHouseJdbcUrl().replaceFirst("\\?.*", ""));
+
+        throughput("200-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", "200"));
+        throughput(largeBatch + "-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", String.valueOf(largeBatch),
+                "MAX_BUFFERED_ROWS", String.valueOf(Math.max(4 * largeBatch, 5000))));
+        freshness(freshnessSeconds);
+
+        System.out.println();
+        System.out.println("=== bench results (" + Runtime.getRuntime().availableProcessors() + " cores) ===");
+        report.forEach(System.out::println);
+    }
+
+    private void throughput(String profile, String rate, int seconds, Map<String, String> env) throws Exception {
+        System.out.printf("%n--- throughput, %s: generator asked for %s/s for %d s ---%n", profile, rate, seconds);
+        Map<String, String> runEnv = new java.util.HashMap<>(env);
+        runEnv.put("EVENT_RATE_PER_SECOND", rate);
+        try (RuntimeProcess runtime = RuntimeProcess.start(runEnv)) {
+            long since = runtime.startedMs;
+            awaitFirstRow(runtime, since);
+            long windowStart = System.currentTimeMillis();
+            long windowEnd = windowStart + seconds * 1000L;
+            while (System.currentTimeMillis() < windowEnd) {
+                runtime.sampleRss();
+                Thread.sleep(1000);
+                System.out.printf("  %3d s: MySQL %,d rows, ClickHouse %,d rows%n", (System.currentTimeMillis() - windowStart) / 1000,
+                        mysqlRowsSince(since), clickHouseRowsSince(since));
+            }
+            runtime.stopRoute("generate-access-events");
+            long generated = mysqlRowsSince(since);
+            System.out.printf("  generator stopped: %,d rows committed in MySQL; waiting for all of them in ClickHouse%n", generated);
+            long deadline = System.currentTimeMillis() + 600_000;
+            long loaded;
+            while ((loaded = clickHouseRowsSince(since)) < generated) {
+                runtime.sampleRss();
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse in 10 min");
+                }
+                Thread.sleep(500);
+            }
+            long[] commits = mysqlTimeRange(since); // first and last event time (commit follows within ms)
+            long[] visible = clickHouseIngestRange(since);
+            double e2e = generated * 1000.0 / Math.max(1, visible[1] - commits[0]);
+            double commitRate = generated * 1000.0 / Math.max(1, commits[1] - commits[0]);
+            report.add(String.format(Locale.ROOT,
+                    "throughput, %-16s %,8.0f events/s end to end (%,d rows: first MySQL commit -> last visible in ClickHouse %.1f s); generator committed %,.0f events/s; runtime RSS max %d MB",
+                    profile + ":", e2e, generated, (visible[1] - commits[0]) / 1000.0, commitRate, runtime.maxRssMb));
+            System.out.println("  " + report.get(report.size() - 1));
+        }
+    }
+
+    private void freshness(int seconds) throws Exception {
+        System.out.printf("%n--- freshness at 10 events/s for %d s ---%n", seconds);
+        try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("EVENT_RATE_PER_SECOND", "10"))) {
+            long since = runtime.startedMs;
+            awaitFirstRow(runtime, since);
+            long from = System.currentTimeMillis() + 5_000; // past the start-up
+            long end = from + seconds * 1000L;
+            while (System.currentTimeMillis() < end) {
+                runtime.sampleRss();
+                Thread.sleep(1000);
+            }
+            runtime.stopRoute("generate-access-events");
+            long until = System.currentTimeMillis();
+            Thread.sleep(settings.flushIntervalMillis() + 3000L); // the last partial batch
+            runtime.sampleRss();
+            try (Connection ch = clickHouse(); Statement st = ch.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT count(), quantilesExact(0.5, 0.95, 0.99)(f), max(f) FROM (SELECT event_id, "
+                            + "toInt64(min(ingest_ts_ms)) - toInt64(any(event_time_ms)) AS f FROM " + settings.clickHouseDatabase()
+                            + ".fact_access_events WHERE event_time_ms >= " + from + " AND event_time_ms < " + until
+                            + " GROUP BY event_id)")) {
+                rs.next();
+                String q = rs.getString(2).replaceAll("[\\[\\]]", "");
+                String[] p = q.split(",");
+                report.add(String.format(Locale.ROOT,
+                        "freshness at 10 events/s: p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s over %d rows (ClickHouse ingest - MySQL event time); runtime RSS %d MB (max %d MB)",
+                        Long.parseLong(p[0].trim()) / 1000.0, Long.parseLong(p[1].trim()) / 1000.0, Long.parseLong(p[2].trim()) / 1000.0,
+                        rs.getLong(3) / 1000.0, rs.getLong(1), runtime.lastRssMb, runtime.maxRssMb));
+            }
+            System.out.println("  " + report.get(report.size() - 1));
+        }
+    }
+
+    private void awaitFirstRow(RuntimeProcess runtime, long since) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (clickHouseRowsSince(since) == 0) {
+            if (!runtime.process.isAlive()) {
+                throw new IllegalStateException("the runtime exited with " + runtime.process.exitValue() + "; see " + runtime.log);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no rows in ClickHouse 2 min after start; see " + runtime.log);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    // --- measurements -------------------------------------------------------------------------
+
+    private long mysqlRowsSince(long sinceMs) throws Exception {
+        try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM cg_access_event WHERE event_time >= ?")) {
+            ps.setObject(1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long[] mysqlTimeRange(long sinceMs) throws Exception {
+        try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
+                "SELECT min(event_time), max(event_time) FROM cg_access_event WHERE event_time >= ?")) {
+            ps.setObject(1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {
+                        rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli(),
+                        rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli()};
+            }
+        }
+    }
+
+    /** Distinct rows (exact under replay) generated since the given time that ClickHouse holds. */
+    private long clickHouseRowsSince(long sinceMs) throws Exception {
+        return clickHouseLongs("SELECT uniqExact(event_id), 0 FROM " + settings.clickHouseDatabase()
+                + ".fact_access_events WHERE event_time_ms >= " + sinceMs)[0];
+    }
+
+    /** First and last time a row generated since the given time first became visible in ClickHouse. */
+    private long[] clickHouseIngestRange(long sinceMs) throws Exception {
+        return clickHouseLongs("SELECT min(i), max(i) FROM (SELECT event_id, min(ingest_ts_ms) AS i FROM "
+                + settings.clickHouseDatabase() + ".fact_access_events WHERE event_time_ms >= " + sinceMs + " GROUP BY event_id)");
+    }
+
+    private long[] clickHouseLongs(String sql) throws Exception {
+        try (Connection c = clickHouse(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    private Connection mysql() throws Exception {
+        return DriverManager.getConnection(settings.mysqlJdbcUrl(), settings.mysqlUser(), settings.mysqlPassword());
+    }
+
+    private Connection clickHouse() throws Exception {
+        return DriverManager.getConnection(settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
+                settings.clickHousePassword() == null ? "" : settings.clickHousePassword());
+    }
+
+    private String setting(String key, String fallback) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    private int intSetting(String key, int fallback) {
+        String v = setting(key, String.valueOf(fallback));
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + v + ": must be a whole number greater than 0");
+    }
+
+    /** The packaged runtime as its own process (as ops/local/runtime.sh runs it), with JMX on a free local port. */
+    private static final class RuntimeProcess implements AutoCloseable {
+        final Process process;
+        final File log;
+        final long startedMs;
+        final int jmxPort;
+        long maxRssMb;
+        long lastRssMb;
+
+        private RuntimeProcess(Process process, File log, long startedMs, int jmxPort) {
+            this.process = process;
+            this.log = log;
+            this.startedMs = startedMs;
+            this.jmxPort = jmxPort;
+        }
+
+        static RuntimeProcess start(Map<String, String> env) throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            File log = File.createTempFile("piam-bench-runtime-", ".log");
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            String javaOpts = System.getenv().getOrDefault("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m");
+            cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
+            cmd.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+                    "-jar", new File(JAR).getAbsolutePath()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+            pb.environment().putIfAbsent("PIAM_DATA_DIR", new File(".local").getAbsolutePath());
+            pb.environment().put("INGEST_MODE", "cdc");
+            pb.environment().putAll(env);
+            long started = System.currentTimeMillis();
+            System.out.printf("  runtime started (%s), log %s%n", env, log);
+            return new RuntimeProcess(pb.start(), log, started, port);
+        }
+
+        void sampleRss() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        lastRssMb = Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                        maxRssMb = Math.max(maxRssMb, lastRssMb);
+                    }
+                }
+            } catch (Exception e) {
+                // process gone or no /proc: RSS stays unreported (0)
+            }
+        }
+
+        /** Stops one route over JMX, as an operator would from JConsole. */
+        void stopRoute(String routeId) throws Exception {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+                MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+                ObjectName route = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"" + routeId + "\",*"), null)
+                        .stream().findFirst().orElseThrow(() -> new IllegalStateException("no JMX MBean for route " + routeId));
+                mbeans.invoke(route, "stop", null, null);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

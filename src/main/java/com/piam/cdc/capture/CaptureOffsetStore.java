@@ -1,0 +1,44 @@
+package com.piam.cdc.capture;
+
+import io.debezium.embedded.KafkaConnectUtil;
+import org.apache.kafka.connect.storage.FileOffsetBackingStore;
+import org.apache.kafka.connect.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Debezium's file offset store with a barrier in front: offsets are written only once Kafka has
+ * acknowledged every change record sent before them ({@link KafkaChangeSender}). Otherwise this
+ * flush fails, the stored offsets stay where they were, and Debezium tries again at its next flush;
+ * a crash in between replays from the stored offsets. Debezium creates this class by name (the
+ * capture route's offsetStorage option).
+ */
+public class CaptureOffsetStore extends FileOffsetBackingStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureOffsetStore.class);
+    static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(30);
+
+    public CaptureOffsetStore() {
+        super(KafkaConnectUtil.converterForOffsetStore());
+    }
+
+    @Override
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+        try {
+            KafkaChangeSender.awaitAllSent(BARRIER_TIMEOUT);
+        } catch (Exception e) {
+            LOG.warn("capture: offsets not written, Kafka has not acknowledged everything before them ({}); will retry", e.getMessage());
+            if (callback != null) {
+                callback.onCompletion(e, null);
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+        return super.set(values, callback);
+    }
+}
