@@ -73,6 +73,7 @@ public final class Bench {
         throughput("200-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", "200"));
         throughput(largeBatch + "-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", String.valueOf(largeBatch),
                 "MAX_BUFFERED_ROWS", String.valueOf(Math.max(4 * largeBatch, 5000))));
+        backlog(rate, seconds);
         freshness(freshnessSeconds);
 
         System.out.println();
@@ -114,6 +115,48 @@ public final class Bench {
             report.add(String.format(Locale.ROOT,
                     "throughput, %-16s %,8.0f events/s end to end (%,d rows: first MySQL commit -> last visible in ClickHouse %.1f s); generator committed %,.0f events/s; runtime RSS max %d MB",
                     profile + ":", e2e, generated, (visible[1] - commits[0]) / 1000.0, commitRate, runtime.maxRssMb));
+            System.out.println("  " + report.get(report.size() - 1));
+        }
+    }
+
+    /**
+     * Pipeline capacity without the generator competing for the CPU: the generator fills MySQL for
+     * BENCH_SECONDS with capture off, then a normal runtime drains that backlog.
+     */
+    private void backlog(String rate, int seconds) throws Exception {
+        System.out.printf("%n--- backlog drain: generator alone for %d s (capture off), then capture + load ---%n", seconds);
+        long since;
+        try (RuntimeProcess generator = RuntimeProcess.start(Map.of("EVENT_RATE_PER_SECOND", rate, "CAPTURE_ENABLED", "false"))) {
+            since = generator.startedMs;
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (mysqlRowsSince(since) == 0) {
+                if (!generator.process.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the generator wrote nothing to MySQL; see " + generator.log);
+                }
+                Thread.sleep(250);
+            }
+            Thread.sleep(seconds * 1000L);
+            generator.stopRoute("generate-access-events");
+        }
+        long generated = mysqlRowsSince(since);
+        long[] commits = mysqlTimeRange(since);
+        System.out.printf("  %,d rows waiting in MySQL (generator alone: %,.0f events/s)%n", generated,
+                generated * 1000.0 / Math.max(1, commits[1] - commits[0]));
+        try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("MAX_BATCH_EVENTS", "200"))) {
+            long deadline = System.currentTimeMillis() + 600_000;
+            long loaded;
+            while ((loaded = clickHouseRowsSince(since)) < generated) {
+                runtime.sampleRss();
+                if (System.currentTimeMillis() > deadline || !runtime.process.isAlive()) {
+                    throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse; see " + runtime.log);
+                }
+                Thread.sleep(500);
+            }
+            long[] visible = clickHouseIngestRange(since);
+            double rate200 = generated * 1000.0 / Math.max(1, visible[1] - visible[0]);
+            report.add(String.format(Locale.ROOT,
+                    "backlog drain, 200-row batches: %,6.0f events/s (%,d rows: first -> last visible in ClickHouse %.1f s, start-up excluded); runtime RSS max %d MB",
+                    rate200, generated, (visible[1] - visible[0]) / 1000.0, runtime.maxRssMb));
             System.out.println("  " + report.get(report.size() - 1));
         }
     }

@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the capture stage last did: change events, heartbeats, binlog position. The embedded
- * Debezium engine can die while Camel keeps its route "Started"; Debezium heartbeats keep
- * arriving on an idle database, so silence longer than a few heartbeat intervals means the
- * engine is gone (see CaptureWatchdog).
+ * What the capture stage last did: changes captured, last change and source commit time, binlog
+ * position, heartbeats. Reported for operators (and the verifier); whether the engine is alive is
+ * decided by CaptureWatchdog from the engine task itself, because an idle MariaDB sends Debezium no
+ * heartbeats and silence alone proves nothing.
  */
 public class CaptureLiveness {
 
