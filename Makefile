@@ -7,7 +7,7 @@ CH := clickhouse-client --host 127.0.0.1 --port $${CLICKHOUSE_TCP_PORT:-9000}
 # The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
 DEMO_INGEST_MODE ?= cdc
 
-.PHONY: help bench build demo demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
+.PHONY: help bench build demo demo-up demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,7 +27,17 @@ demo: stack-up build ## Stack up + runtime in the background; returns once rows 
 	@$(RUNTIME) status
 	@echo "Follow it: tail -f .local/logs/runtime.log   Stop it: make demo-down"
 
-demo-down: ## Stop the runtime, then the stack
+demo-up: ## The plan's one command: Docker Compose when a Docker engine answers, otherwise `make demo` (local stack)
+	@if docker info >/dev/null 2>&1; then \
+	  echo "demo-up: Docker engine found: docker compose up (mysql, redpanda, clickhouse, runtime)"; \
+	  docker compose up -d --build --wait mysql redpanda clickhouse runtime; \
+	else \
+	  echo "demo-up: no Docker engine answers; using the local stack (ops/local)"; \
+	  $(MAKE) --no-print-directory demo; \
+	fi
+
+demo-down: ## Stop the runtime, then the stack (Docker Compose too, when it runs)
+	-@if docker info >/dev/null 2>&1; then docker compose down; fi
 	$(RUNTIME) stop
 	$(STACK) down
 

@@ -330,7 +330,12 @@ reset() {
   down "$1"
   local s
   for s in $1; do # kafka keeps its resolved classpath; logs are kept too
-    case "$s" in kafka) rm -rf "${DATA:?}/kafka/data" ;; *) rm -rf "${DATA:?}/$s" ;; esac
+    case "$s" in
+      kafka) rm -rf "${DATA:?}/kafka/data" ;;
+      # the runtime's capture offsets point into this server's binlog: they go with it
+      mysql) rm -rf "${DATA:?}/mysql" "${DATA:?}/capture" ;;
+      *) rm -rf "${DATA:?}/$s" ;;
+    esac
     say "$s: data deleted"
   done
   say "run '$0 up' to start fresh"

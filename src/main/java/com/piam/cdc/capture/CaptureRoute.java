@@ -64,6 +64,9 @@ public class CaptureRoute extends RouteBuilder {
         o.put("databaseIncludeList", db);
         o.put("tableIncludeList", db + ".cg_access_event," + db + ".cg_connector_health");
         o.put("includeSchemaChanges", "false");
+        // offsets pointing at binlog the server no longer has (purged, or a new server): snapshot again
+        // instead of failing; the re-read rows converge in ClickHouse
+        o.put("snapshotMode", "when_needed");
         o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
         o.put("offsetFlushIntervalMs", "1000");
         // offsets are written only after Kafka acknowledged every change before them (async sends)

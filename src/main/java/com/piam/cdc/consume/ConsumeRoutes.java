@@ -55,7 +55,10 @@ public class ConsumeRoutes extends RouteBuilder {
                 + "&kafkaManualCommitFactory=#" + commitsBean
                 + "&maxPollRecords=1000&pollTimeoutMs=1000"
                 // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
-                + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000")
+                + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000"
+                // both consume routes share the group: when one joins, the other keeps its partitions
+                // (an eager rebalance would rewind it to the last commit and load buffered rows twice)
+                + "&partitionAssignor=org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
                 .routeId(routeId)
                 .startupOrder(order)
                 .routePolicy(new RoutePolicySupport() {

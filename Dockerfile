@@ -1,0 +1,21 @@
+# The PIAM CDC runtime (one Camel process: generators, capture, consume, load).
+# Build: docker build -t piam-cdc .   (docker compose builds it for you: make demo-up)
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
+COPY src ./src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system piam && useradd --system --gid piam --home-dir /app --shell /usr/sbin/nologin piam \
+    && mkdir -p /app /data && chown piam:piam /data
+WORKDIR /app
+COPY --from=build /src/target/piam-cdc.jar /app/piam-cdc.jar
+COPY --from=build /src/target/lib /app/lib
+USER piam
+# capture offsets and schema history survive container restarts on the /data volume
+ENV PIAM_DATA_DIR=/data \
+    JAVA_OPTS="-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
+VOLUME ["/data"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/piam-cdc.jar"]
