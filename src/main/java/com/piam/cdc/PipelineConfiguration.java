@@ -72,6 +72,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (settings.ingestMode() == IngestMode.CDC) {
             addCdcRoutes(context, settings, clickHouse);
         }
+        if (settings.jmxPort() > 0) {
+            try {
+                context.addService(new JmxRemote(settings.jmxPort()), true, true);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start remote JMX on JMX_PORT=" + settings.jmxPort() + ": " + e.getMessage(), e);
+            }
+        }
 
         // Writers and pools close when the context stops, after the routes have drained.
         try {

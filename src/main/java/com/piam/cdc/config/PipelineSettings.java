@@ -30,7 +30,8 @@ public record PipelineSettings(
         String clickHouseDatabase,
         String clickHouseUser,
         String clickHousePassword,
-        Cdc cdc) {
+        Cdc cdc,
+        int jmxPort) {
 
     /** The CDC path: capture (Debezium) and Kafka. */
     public record Cdc(
@@ -107,7 +108,8 @@ public record PipelineSettings(
                         r.required("KAFKA_BOOTSTRAP"),
                         r.topicName("TOPIC_PREFIX"),
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)"),
-                        r.required("KAFKA_GROUP_ID")));
+                        r.required("KAFKA_GROUP_ID")),
+                r.optionalPort("JMX_PORT"));
     }
 
     /** One line for the start-up log; passwords are left out. */
@@ -230,6 +232,12 @@ public record PipelineSettings(
                 case "false" -> false;
                 default -> throw new ConfigException(key, v, "must be true or false");
             };
+        }
+
+        /** 0 when unset or empty. */
+        int optionalPort(String key) {
+            String v = raw(key);
+            return v == null || v.isBlank() ? 0 : port(key);
         }
 
         int port(String key) {

@@ -46,6 +46,12 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void remoteJmxIsOffUnlessAPortIsGiven() throws Exception {
+        assertThat(PipelineSettings.from(defaults()::get).jmxPort()).isZero();
+        assertThat(with("JMX_PORT", "9010").jmxPort()).isEqualTo(9010);
+    }
+
+    @Test
     void ingestModeIsCaseInsensitive() throws Exception {
         assertThat(with("INGEST_MODE", "Direct").ingestMode()).isEqualTo(IngestMode.DIRECT);
     }
@@ -65,6 +71,9 @@ class PipelineSettingsTest {
             "MAX_BUFFERED_ROWS     | 100   | Invalid configuration: MAX_BUFFERED_ROWS='100': must be at least MAX_BATCH_EVENTS and MAX_BATCH_HEALTH (200)",
             "CLICKHOUSE_JDBC_URL   | http://localhost:8123 | Invalid configuration: CLICKHOUSE_JDBC_URL='http://localhost:8123': must be a JDBC URL starting with jdbc:clickhouse:",
             "CLICKHOUSE_DATABASE   | piam;drop | Invalid configuration: CLICKHOUSE_DATABASE='piam;drop': must be a database name",
+            "JMX_PORT              | 99999 | Invalid configuration: JMX_PORT='99999': must be a TCP port (1-65535)",
+            "KAFKA_TOPIC_PARTITIONS| 0     | Invalid configuration: KAFKA_TOPIC_PARTITIONS='0': must be a whole number greater than 0",
+            "SOURCE_FLAVOR         | oracle | Invalid configuration: SOURCE_FLAVOR='oracle': must be",
     })
     void badValueIsRefusedWithKeyValueAndWhatIsAllowed(String key, String value, String message) {
         assertThatThrownBy(() -> with(key, value))

@@ -1,0 +1,106 @@
+package com.piam.cdc.it;
+
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An operator stops load-access-events over remote JMX (JMX_PORT) while changes flow: the consumer
+ * group's Kafka lag grows (nothing is committed while nothing is loaded); started again, every row
+ * is in ClickHouse once and the lag drains.
+ */
+class JmxRouteControlIT extends PipelineITSupport {
+
+    private static final String GROUP = "cdc-consumer-group";
+    private static final String TOPIC = "cg.cloudgate.cg_access_event";
+    private static final int JMX_PORT = freePort();
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withJMX(true);
+    }
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.put("INGEST_MODE", "cdc");
+        p.put("FLUSH_INTERVAL_SECONDS", "1");
+        p.put("JMX_PORT", String.valueOf(JMX_PORT));
+        return p;
+    }
+
+    @BeforeEach
+    void onlyTheTestWrites() throws Exception {
+        context.getRouteController().stopRoute("generate-access-events");
+        context.getRouteController().stopRoute("generate-connector-health");
+    }
+
+    private static long lag(Admin admin) throws Exception {
+        TopicPartition p = new TopicPartition(TOPIC, 0);
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+        long end = admin.listOffsets(Map.of(p, OffsetSpec.latest())).partitionResult(p).get().offset();
+        OffsetAndMetadata c = committed.get(p);
+        return end - (c == null ? 0 : c.offset());
+    }
+
+    private static void invoke(MBeanServerConnection mbeans, String routeId, String operation) throws Exception {
+        ObjectName name = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"" + routeId + "\",*"), null)
+                .stream().findFirst().orElseThrow(() -> new AssertionError("no route MBean for " + routeId));
+        mbeans.invoke(name, operation, null, null);
+    }
+
+    @Test
+    void stopAndStartALoaderOverJmxLosesAndDoublesNothing() throws Exception {
+        String prefix = "it-jmx-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String mine = " WHERE event_id LIKE '" + prefix + "%'";
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + JMX_PORT + "/jndi/rmi://127.0.0.1:" + JMX_PORT + "/jmxrmi");
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+             Connection db = Cloudgate.connect()) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            invoke(mbeans, "load-access-events", "stop");
+            assertThat(context.getRouteController().getRouteStatus("load-access-events").isStopped()).isTrue();
+
+            Cloudgate.insertAccessEvents(db, prefix, 0, 500);
+            await().atMost(Duration.ofSeconds(20)).until(() -> lag(admin) >= 500);
+            Thread.sleep(2000);
+            assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("nothing loads while stopped").isZero();
+
+            invoke(mbeans, "load-access-events", "start");
+            await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count() FROM piam.access_events_current" + mine) == 500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> lag(admin) == 0);
+        }
+        assertThat(clickHouse("SELECT uniqExact(event_id) FROM piam.fact_access_events" + mine)).isEqualTo(500);
+        assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("no row written twice").isEqualTo(500);
+    }
+}
