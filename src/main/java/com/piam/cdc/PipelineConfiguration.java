@@ -6,6 +6,7 @@ import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
+import com.piam.cdc.config.ConfigException;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.consume.ConsumeRoutes;
@@ -21,12 +22,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +74,19 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         if (settings.ingestMode() == IngestMode.CDC) {
             addCdcRoutes(context, settings, clickHouse);
+        }
+        File reloadDir = routesReloadDirectory(settings.routesReloadDirectory());
+        if (reloadDir != null) {
+            // only the routes of a changed file are replaced; the Java DSL routes (capture, consume) keep running
+            RouteWatcherReloadStrategy reload = new RouteWatcherReloadStrategy(reloadDir.getAbsolutePath(), false);
+            reload.setPattern("*.camel.yaml");
+            reload.setRemoveAllRoutes(false);
+            try {
+                context.addService(reload, true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot watch " + reloadDir + " for route changes: " + e.getMessage(), e);
+            }
+            LOG.info("Route reload: a saved change to {}/*.camel.yaml replaces those routes in the running runtime", reloadDir);
         }
         if (settings.jmxPort() > 0) {
             try {
@@ -127,6 +143,30 @@ public class PipelineConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the CDC routes: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * ROUTES_RELOAD_DIRECTORY: a directory to watch, "off", or "auto" (the default): on when the
+     * runtime runs from a project checkout (classes from a directory, as with mvn camel:run) and
+     * src/main/resources/routes exists; off for the packaged jar.
+     */
+    static File routesReloadDirectory(String setting) {
+        String v = setting == null ? "" : setting.trim();
+        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false")) {
+            return null;
+        }
+        if (v.isEmpty() || v.equalsIgnoreCase("auto")) {
+            var source = PipelineConfiguration.class.getProtectionDomain().getCodeSource();
+            boolean fromDirectory = source != null && source.getLocation() != null
+                    && !source.getLocation().getPath().endsWith(".jar");
+            File dir = new File("src/main/resources/routes");
+            return fromDirectory && dir.isDirectory() ? dir : null;
+        }
+        File dir = new File(v);
+        if (!dir.isDirectory()) {
+            throw new ConfigException("ROUTES_RELOAD_DIRECTORY", v, "must be an existing directory of *.camel.yaml routes, auto or off");
+        }
+        return dir;
     }
 
     /** A small pool that does not connect at start-up: a database that is down is retried, not fatal. */

@@ -31,7 +31,8 @@ public record PipelineSettings(
         String clickHouseUser,
         String clickHousePassword,
         Cdc cdc,
-        int jmxPort) {
+        int jmxPort,
+        String routesReloadDirectory) {
 
     /** The CDC path: capture (Debezium) and Kafka. */
     public record Cdc(
@@ -109,7 +110,8 @@ public record PipelineSettings(
                         r.topicName("TOPIC_PREFIX"),
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)"),
                         r.required("KAFKA_GROUP_ID")),
-                r.optionalPort("JMX_PORT"));
+                r.optionalPort("JMX_PORT"),
+                r.optional("ROUTES_RELOAD_DIRECTORY"));
     }
 
     /** One line for the start-up log; passwords are left out. */
