@@ -30,6 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +51,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         PipelineSettings settings = PipelineSettings.from(key -> properties.resolveProperty(key).orElse(null));
         LOG.info("Settings: {}", settings.summary());
+        checkManagementPortFree(settings.managementHost(), settings.managementPort());
         BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
         long maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
 
@@ -62,7 +66,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("clickHouseDataSource", clickHouse);
         PacsSimulator simulator = new PacsSimulator(settings,
                 new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC());
-        FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs);
+        PipelineMetrics metrics = new PipelineMetrics(context);
+        registry.bind("pipelineMetrics", metrics);
+        FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs, metrics);
         registry.bind("pacsSimulator", simulator);
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
         registry.bind("factLoader", loader);
@@ -73,7 +79,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("connectorHealthWriter", connectorHealthWriter);
 
         if (settings.ingestMode() == IngestMode.CDC) {
-            addCdcRoutes(context, settings, clickHouse);
+            addCdcRoutes(context, settings, clickHouse, metrics);
         }
         File reloadDir = routesReloadDirectory(settings.routesReloadDirectory());
         if (reloadDir != null) {
@@ -117,8 +123,23 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * The management HTTP server (metrics, health, pipeline status) starts after this configuration;
+     * Camel only warns when its port is taken, so a second runtime would run without them. Refuse instead.
+     */
+    static void checkManagementPortFree(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new ConfigException("Invalid configuration: MANAGEMENT_PORT='" + port + "' on MANAGEMENT_HOST='" + host
+                    + "': cannot listen (" + e.getMessage() + "); another runtime may be running (make demo-down), or choose a free port");
+        }
+    }
+
     /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
-    private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse) {
+    private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse,
+            PipelineMetrics metrics) {
         PipelineSettings.Cdc cdc = settings.cdc();
         KafkaPreflight.check(cdc);
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
@@ -137,7 +158,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
                         cdc.accessEventTopic(), cdc.connectorHealthTopic());
             }
-            context.addRoutes(new ConsumeRoutes(cdc, settings.maxBufferedRows()));
+            context.addRoutes(new ConsumeRoutes(cdc, settings.maxBufferedRows(), metrics));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -32,7 +32,9 @@ public record PipelineSettings(
         String clickHousePassword,
         Cdc cdc,
         int jmxPort,
-        String routesReloadDirectory) {
+        String routesReloadDirectory,
+        String managementHost,
+        int managementPort) {
 
     /** The CDC path: capture (Debezium) and Kafka. */
     public record Cdc(
@@ -111,7 +113,9 @@ public record PipelineSettings(
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)"),
                         r.required("KAFKA_GROUP_ID")),
                 r.optionalPort("JMX_PORT"),
-                r.optional("ROUTES_RELOAD_DIRECTORY"));
+                r.optional("ROUTES_RELOAD_DIRECTORY"),
+                r.required("MANAGEMENT_HOST"),
+                r.port("MANAGEMENT_PORT"));
     }
 
     /** One line for the start-up log; passwords are left out. */

@@ -1,6 +1,7 @@
 package com.piam.cdc.consume;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.LoadBatch;
 import org.apache.camel.Exchange;
@@ -28,9 +29,12 @@ public class ConsumeRoutes extends RouteBuilder {
     private final PipelineSettings.Cdc cdc;
     private final int bufferSize;
 
-    public ConsumeRoutes(PipelineSettings.Cdc cdc, int bufferSize) {
+    private final PipelineMetrics metrics;
+
+    public ConsumeRoutes(PipelineSettings.Cdc cdc, int bufferSize, PipelineMetrics metrics) {
         this.cdc = cdc;
         this.bufferSize = bufferSize;
+        this.metrics = metrics;
     }
 
     @FunctionalInterface
@@ -47,6 +51,9 @@ public class ConsumeRoutes extends RouteBuilder {
     private void consume(String routeId, int order, String topic, String buffer, Mapper mapper) {
         // offsets are committed only as the loader acknowledges inserts (see LoaderCommits)
         LoaderCommits commits = new LoaderCommits();
+        if (metrics != null) {
+            metrics.gauge("piam.kafka.consumer.lag", "topic", topic, commits::lag);
+        }
         String commitsBean = "loaderCommits-" + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));

@@ -44,6 +44,8 @@ public class LoaderCommits extends KafkaConsumerListener implements KafkaManualC
     /** Next offset to consume per partition, as loaded into ClickHouse and not yet committed. */
     private final Map<TopicPartition, Long> pending = new ConcurrentHashMap<>();
     private volatile boolean installed;
+    /** Records not yet read, summed over the assigned partitions, as of the last poll (-1: unknown). */
+    private volatile long lag = -1;
 
     @Override
     public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
@@ -66,7 +68,20 @@ public class LoaderCommits extends KafkaConsumerListener implements KafkaManualC
     @Override
     public boolean afterConsume(Object ignored) {
         Consumer<?, ?> consumer = getConsumer();
-        if (pending.isEmpty() || consumer == null) {
+        if (consumer == null) {
+            return true;
+        }
+        long total = 0;
+        for (TopicPartition p : consumer.assignment()) {
+            var l = consumer.currentLag(p);
+            if (l.isEmpty()) {
+                total = -1;
+                break;
+            }
+            total += l.getAsLong();
+        }
+        lag = total;
+        if (pending.isEmpty()) {
             return true;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -85,6 +100,11 @@ public class LoaderCommits extends KafkaConsumerListener implements KafkaManualC
             });
         }
         return true;
+    }
+
+    /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */
+    public long lag() {
+        return lag;
     }
 
     /** Never pause or seek: failed records are handled in the route (dead-letter topic). */

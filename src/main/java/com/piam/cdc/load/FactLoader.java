@@ -7,6 +7,7 @@ import com.piam.cdc.domain.ConnectorHealth;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.component.seda.SedaEndpoint;
+import com.piam.cdc.PipelineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,11 @@ public class FactLoader {
     /** Last ingest stamp given out: stamps strictly increase, so ingest_ts_ms also names the batch. */
     private final AtomicLong lastIngestTsMs = new AtomicLong();
 
-    public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs) {
+    private final PipelineMetrics metrics;
+
+    public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs, PipelineMetrics metrics) {
         this.clickHouse = clickHouse;
+        this.metrics = metrics;
         this.accessEvents = FactTable.accessEvents(database);
         this.connectorHealth = FactTable.connectorHealth(database);
         this.retry = new Retry(LOG, 500, maxBackoffMs, stopping);
@@ -67,6 +71,9 @@ public class FactLoader {
         String committed = batch.acknowledge();
         rowsLoaded.addAndGet(batch.size());
         batchesLoaded.incrementAndGet();
+        if (metrics != null && batch.size() > 0) {
+            metrics.batchLoaded(table.name(), batch.size(), ms, batch.changes().stream().mapToLong(Change::sourceTsMs).toArray());
+        }
         if (committed.isEmpty()) {
             LOG.info("Loaded {} rows into {} in {} ms", batch.size(), table.name(), ms);
         } else {

@@ -72,6 +72,7 @@ class PipelineSettingsTest {
             "CLICKHOUSE_JDBC_URL   | http://localhost:8123 | Invalid configuration: CLICKHOUSE_JDBC_URL='http://localhost:8123': must be a JDBC URL starting with jdbc:clickhouse:",
             "CLICKHOUSE_DATABASE   | piam;drop | Invalid configuration: CLICKHOUSE_DATABASE='piam;drop': must be a database name",
             "JMX_PORT              | 99999 | Invalid configuration: JMX_PORT='99999': must be a TCP port (1-65535)",
+            "MANAGEMENT_PORT       | abc   | Invalid configuration: MANAGEMENT_PORT='abc': must be a whole number greater than 0 (a TCP port)",
             "KAFKA_TOPIC_PARTITIONS| 0     | Invalid configuration: KAFKA_TOPIC_PARTITIONS='0': must be a whole number greater than 0",
             "SOURCE_FLAVOR         | oracle | Invalid configuration: SOURCE_FLAVOR='oracle': must be",
     })

@@ -1,0 +1,61 @@
+package com.piam.cdc.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Prometheus metrics on 127.0.0.1:MANAGEMENT_PORT/observe/metrics: Camel's per-route ones and the pipeline's own. */
+class MetricsIT extends PipelineITSupport {
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.put("INGEST_MODE", "cdc");
+        p.put("FLUSH_INTERVAL_SECONDS", "1");
+        return p;
+    }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:9876/observe/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    @Test
+    void routeAndPipelineMetricsAreServed() throws Exception {
+        try (Connection db = Cloudgate.connect()) {
+            Cloudgate.insertAccessEvents(db, "it-metrics-" + UUID.randomUUID().toString().substring(0, 8) + "-", 0, 50);
+        }
+        String table = "{table=\"piam.fact_access_events\"}";
+        await().atMost(Duration.ofSeconds(20)).until(() -> value(scrape(), "piam_load_batch_rows_sum" + table) >= 50);
+        String m = scrape();
+        assertThat(value(m, "camel_exchanges_total{camelContext=\"piam-cdc\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"load-access-events\"}"))
+                .isGreaterThan(0);
+        assertThat(m).contains("camel_exchanges_failed_total{");
+        assertThat(value(m, "piam_load_batch_rows_count" + table)).isGreaterThan(0);
+        assertThat(value(m, "piam_load_batch_rows_max" + table)).isLessThanOrEqualTo(200);
+        assertThat(value(m, "piam_load_insert_seconds_count" + table)).isGreaterThan(0);
+        assertThat(value(m, "piam_freshness_seconds_count" + table)).isGreaterThanOrEqualTo(50);
+        assertThat(value(m, "piam_freshness_seconds{table=\"piam.fact_access_events\",quantile=\"0.95\"}")).isBetween(0.0, 60.0);
+        assertThat(value(m, "piam_kafka_consumer_lag{topic=\"cg.cloudgate.cg_access_event\"}")).isGreaterThanOrEqualTo(0);
+    }
+}
