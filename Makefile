@@ -6,8 +6,10 @@ MVN := mvn -B -q
 CH := clickhouse-client --host 127.0.0.1 --port $${CLICKHOUSE_TCP_PORT:-9000}
 # The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
 DEMO_INGEST_MODE ?= cdc
+# True (exit 0) when the Docker Compose runtime container runs: the demo-* targets then act on Compose.
+ON_DOCKER := docker info >/dev/null 2>&1 && [ -n "$$(docker compose ps -q runtime 2>/dev/null)" ]
 
-.PHONY: help bench build demo demo-up demo-down demo-reset demo-logs demo-status stack-up stack-down test unit
+.PHONY: help bench build demo demo-up demo-down demo-reset demo-verify demo-logs demo-status stack-up stack-down test unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,18 +43,36 @@ demo-down: ## Stop the runtime, then the stack (Docker Compose too, when it runs
 	$(RUNTIME) stop
 	$(STACK) down
 
-demo-reset: ## Delete the last day of pipeline data in ClickHouse and restart the runtime
-	$(RUNTIME) stop
-	$(CH) --multiquery -q "\
-	  ALTER TABLE piam.fact_access_events DELETE WHERE event_time > now() - INTERVAL 1 DAY; \
-	  ALTER TABLE piam.fact_connector_health DELETE WHERE check_time > now() - INTERVAL 1 DAY; \
-	  ALTER TABLE piam.rollup_access_hourly DELETE WHERE hour > now() - INTERVAL 1 DAY; \
-	  ALTER TABLE piam.rollup_connector_latest DELETE WHERE check_time > now() - INTERVAL 1 DAY"
-	@since=$$(date +%s%3N); \
-	INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90
+demo-reset: ## Delete the last day of pipeline data in ClickHouse and restart the generators (runtime)
+	@if $(ON_DOCKER); then \
+	  for q in "ALTER TABLE piam.fact_access_events DELETE WHERE event_time > now() - INTERVAL 1 DAY" \
+	           "ALTER TABLE piam.fact_connector_health DELETE WHERE check_time > now() - INTERVAL 1 DAY" \
+	           "ALTER TABLE piam.rollup_access_hourly DELETE WHERE hour > now() - INTERVAL 1 DAY" \
+	           "ALTER TABLE piam.rollup_connector_latest DELETE WHERE check_time > now() - INTERVAL 1 DAY"; do \
+	    docker exec piam-clickhouse clickhouse-client --query="$$q" || exit 1; done; \
+	  docker compose restart runtime; echo "Demo reset complete (Docker)"; \
+	else \
+	  $(RUNTIME) stop && \
+	  $(CH) --multiquery -q "\
+	    ALTER TABLE piam.fact_access_events DELETE WHERE event_time > now() - INTERVAL 1 DAY; \
+	    ALTER TABLE piam.fact_connector_health DELETE WHERE check_time > now() - INTERVAL 1 DAY; \
+	    ALTER TABLE piam.rollup_access_hourly DELETE WHERE hour > now() - INTERVAL 1 DAY; \
+	    ALTER TABLE piam.rollup_connector_latest DELETE WHERE check_time > now() - INTERVAL 1 DAY" && \
+	  since=$$(date +%s%3N) && \
+	  INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90 && \
+	  echo "Demo reset complete"; \
+	fi
+
+demo-verify: ## Report every stage (services, data flow, freshness); exit 0 only when HEALTHY
+	@if $(ON_DOCKER); then \
+	  docker compose exec -T runtime java -cp /app/piam-cdc.jar com.piam.cdc.verify.VerifyReport; \
+	else \
+	  [ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests; \
+	  java -cp target/piam-cdc.jar com.piam.cdc.verify.VerifyReport; \
+	fi
 
 demo-logs: ## Follow the runtime log
-	tail -n 50 -f .local/logs/runtime.log
+	@if $(ON_DOCKER); then docker compose logs -f --tail 50 runtime; else tail -n 50 -f .local/logs/runtime.log; fi
 
 demo-status: ## Each service and the runtime: PID, port, RSS
 	-$(STACK) status
@@ -66,5 +86,6 @@ unit: ## Unit tests only (no services needed)
 	$(MVN) test
 
 test: ## The whole suite: starts the local stack itself, then unit + integration tests
+	@if $(RUNTIME) status | grep -q running; then echo "test: the demo runtime is running and would consume the tests' rows; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
 	$(STACK) up
 	mvn -B verify

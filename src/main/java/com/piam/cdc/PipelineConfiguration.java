@@ -18,6 +18,8 @@ import com.piam.cdc.generate.PacsSimulator;
 import com.piam.cdc.load.BatchWriterExecutor;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
+import com.piam.cdc.verify.PipelineStatusEndpoint;
+import com.piam.cdc.verify.PipelineVerifier;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -30,6 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -81,6 +85,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (settings.ingestMode() == IngestMode.CDC) {
             addCdcRoutes(context, settings, clickHouse, metrics);
         }
+        PipelineVerifier verifier = addVerifier(context, settings, loader);
         File reloadDir = routesReloadDirectory(settings.routesReloadDirectory());
         if (reloadDir != null) {
             // only the routes of a changed file are replaced; the Java DSL routes (capture, consume) keep running
@@ -109,6 +114,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    verifier.close();
                     accessEventsWriter.shutdown();
                     connectorHealthWriter.shutdown();
                     mysql.close();
@@ -121,6 +127,49 @@ public class PipelineConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot register connection pool shutdown", e);
         }
+    }
+
+    /**
+     * The verify-pipeline route's bean, with its own one-connection pools and short timeouts so a
+     * dead database fails its stage quickly instead of waiting behind the loader's retries.
+     */
+    private static PipelineVerifier addVerifier(CamelContext context, PipelineSettings settings, FactLoader loader) {
+        boolean cdc = settings.ingestMode() == IngestMode.CDC;
+        boolean capture = cdc && settings.cdc().captureEnabled();
+        // the capture user may read the binlog position (SHOW MASTER STATUS); the generator user may not
+        HikariDataSource mysql = pool("verify-mysql", settings.mysqlJdbcUrl(),
+                capture ? settings.cdc().captureUser() : settings.mysqlUser(),
+                capture ? settings.cdc().capturePassword() : settings.mysqlPassword(), 1, c -> {
+                    c.setConnectionTimeout(3_000);
+                    c.addDataSourceProperty("connectTimeout", "3000");
+                    c.addDataSourceProperty("socketTimeout", "10000");
+                });
+        HikariDataSource clickHouse = pool("verify-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
+                settings.clickHousePassword(), 1, c -> {
+                    c.setConnectionTimeout(3_000);
+                    c.addDataSourceProperty("connect_timeout", "3000");
+                    c.addDataSourceProperty("socket_timeout", "10000");
+                });
+        PipelineVerifier verifier = new PipelineVerifier(context, settings, loader, mysql, clickHouse) {
+            @Override
+            public synchronized void close() {
+                super.close();
+                mysql.close();
+                clickHouse.close();
+            }
+        };
+        context.getRegistry().bind("pipelineVerifier", verifier);
+        List<String> stages = new ArrayList<>(List.of("routes"));
+        if (cdc) {
+            stages.add("mysql");
+            if (capture) {
+                stages.add("capture");
+            }
+            stages.add("kafka");
+        }
+        stages.addAll(List.of("loader", "clickhouse", "freshness"));
+        PipelineStatusEndpoint.install(context, verifier, stages);
+        return verifier;
     }
 
     /**
@@ -192,6 +241,11 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     /** A small pool that does not connect at start-up: a database that is down is retried, not fatal. */
     private static HikariDataSource pool(String name, String url, String user, String password, int size) {
+        return pool(name, url, user, password, size, c -> { });
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, int size,
+            java.util.function.Consumer<HikariConfig> customize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
@@ -201,6 +255,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         config.setMinimumIdle(0);
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(5_000);
+        customize.accept(config);
         return new HikariDataSource(config);
     }
 }

@@ -55,6 +55,11 @@ public class CaptureLiveness {
         return lastChangeMs.get();
     }
 
+    /** Source commit time (epoch ms) of the last captured change, 0 if none yet. */
+    public long lastSourceTsMs() {
+        return lastSourceTsMs.get();
+    }
+
     public long changesCaptured() {
         return changes.get();
     }

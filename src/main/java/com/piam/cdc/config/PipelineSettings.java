@@ -34,7 +34,12 @@ public record PipelineSettings(
         int jmxPort,
         String routesReloadDirectory,
         String managementHost,
-        int managementPort) {
+        int managementPort,
+        Verify verify) {
+
+    /** The verify-pipeline route: how often, and when a stage counts as stale or late. */
+    public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds) {
+    }
 
     /** The CDC path: capture (Debezium) and Kafka. */
     public record Cdc(
@@ -115,7 +120,11 @@ public record PipelineSettings(
                 r.optionalPort("JMX_PORT"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
                 r.required("MANAGEMENT_HOST"),
-                r.port("MANAGEMENT_PORT"));
+                r.port("MANAGEMENT_PORT"),
+                new Verify(
+                        r.positiveInt("VERIFY_INTERVAL_SECONDS", "seconds between pipeline verifications"),
+                        r.positiveInt("VERIFY_STALE_SECONDS", "seconds without new data after which a stage counts as stale"),
+                        r.positiveInt("VERIFY_MAX_FRESHNESS_SECONDS", "highest acceptable p95 of ClickHouse ingest - source commit")));
     }
 
     /** One line for the start-up log; passwords are left out. */

@@ -38,6 +38,8 @@ public class FactLoader {
     private final AtomicLong lastIngestTsMs = new AtomicLong();
 
     private final PipelineMetrics metrics;
+    private final LoadState accessEventsState = new LoadState();
+    private final LoadState connectorHealthState = new LoadState();
 
     public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs, PipelineMetrics metrics) {
         this.clickHouse = clickHouse;
@@ -48,11 +50,21 @@ public class FactLoader {
     }
 
     public void loadAccessEvents(Exchange exchange) throws InvalidPayloadException {
-        load(exchange, accessEvents);
+        load(exchange, accessEvents, accessEventsState);
     }
 
     public void loadConnectorHealth(Exchange exchange) throws InvalidPayloadException {
-        load(exchange, connectorHealth);
+        load(exchange, connectorHealth, connectorHealthState);
+    }
+
+    /** State of the inserts into piam.fact_access_events. */
+    public LoadState accessEventsState() {
+        return accessEventsState;
+    }
+
+    /** State of the inserts into piam.fact_connector_health. */
+    public LoadState connectorHealthState() {
+        return connectorHealthState;
     }
 
     public long rowsLoaded() {
@@ -63,10 +75,19 @@ public class FactLoader {
         return batchesLoaded.get();
     }
 
-    private <T> void load(Exchange exchange, FactTable<T> table) throws InvalidPayloadException {
+    private <T> void load(Exchange exchange, FactTable<T> table, LoadState state) throws InvalidPayloadException {
         LoadBatch batch = exchange.getMessage().getMandatoryBody(LoadBatch.class);
         String what = "insert of " + batch.size() + " rows into " + table.name();
-        long ms = batch.size() == 0 ? 0 : retry.run(what, () -> backlog(exchange), () -> insert(table, batch));
+        long ms = batch.size() == 0 ? 0 : retry.run(what, () -> backlog(exchange), () -> {
+            try {
+                long took = insert(table, batch);
+                state.succeeded();
+                return took;
+            } catch (Exception e) {
+                state.failed(e);
+                throw e;
+            }
+        });
         // Only now is the batch safe in ClickHouse: acknowledge its Kafka offsets.
         String committed = batch.acknowledge();
         rowsLoaded.addAndGet(batch.size());

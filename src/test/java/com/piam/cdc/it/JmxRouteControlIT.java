@@ -7,6 +7,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
+import com.piam.cdc.verify.PipelineStatus;
+import com.piam.cdc.verify.PipelineVerifier;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServerConnection;
@@ -14,7 +16,6 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
@@ -34,14 +35,6 @@ class JmxRouteControlIT extends PipelineITSupport {
     private static final String GROUP = "cdc-consumer-group";
     private static final String TOPIC = "cg.cloudgate.cg_access_event";
     private static final int JMX_PORT = freePort();
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -95,6 +88,10 @@ class JmxRouteControlIT extends PipelineITSupport {
             await().atMost(Duration.ofSeconds(20)).until(() -> lag(admin) >= 500);
             Thread.sleep(2000);
             assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("nothing loads while stopped").isZero();
+            // the stage stopped over JMX shows up in the verifier's report
+            PipelineStatus status = bean("pipelineVerifier", PipelineVerifier.class).verify();
+            assertThat(status.overall()).isNotEqualTo(PipelineStatus.Overall.HEALTHY);
+            assertThat(status.reasons()).contains("routes: load-access-events is Stopped");
 
             invoke(mbeans, "load-access-events", "start");
             await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count() FROM piam.access_events_current" + mine) == 500);

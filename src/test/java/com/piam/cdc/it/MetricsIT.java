@@ -2,12 +2,9 @@ package com.piam.cdc.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -16,7 +13,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Prometheus metrics on 127.0.0.1:MANAGEMENT_PORT/observe/metrics: Camel's per-route ones and the pipeline's own. */
+/** Prometheus metrics on 127.0.0.1:MANAGEMENT_PORT/observe/metrics (a free port per test): Camel's per-route ones and the pipeline's own. */
 class MetricsIT extends PipelineITSupport {
 
     @Override
@@ -27,12 +24,10 @@ class MetricsIT extends PipelineITSupport {
         return p;
     }
 
-    private static String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:9876/observe/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
+    private String scrape() throws Exception {
+        Map.Entry<Integer, String> r = http("/observe/metrics");
+        assertThat(r.getKey()).isEqualTo(200);
+        return r.getValue();
     }
 
     private static double value(String metrics, String series) {

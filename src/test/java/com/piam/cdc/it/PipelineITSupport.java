@@ -6,9 +6,18 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 
 import javax.sql.DataSource;
 import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -32,9 +41,34 @@ abstract class PipelineITSupport extends CamelMainTestSupport {
         configuration.addConfiguration(PipelineConfiguration.class);
     }
 
+    /**
+     * A free port for the test runtimes' metrics/health/status, so a leftover runtime cannot clash
+     * (static: Camel's test support reads the settings before this class's instance fields are set).
+     */
+    protected static final int managementPort = freePort();
+
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        return settings();
+        Properties p = settings();
+        p.putIfAbsent("MANAGEMENT_PORT", String.valueOf(managementPort));
+        return p;
+    }
+
+    protected static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET http://127.0.0.1:MANAGEMENT_PORT + path: status code and body. */
+    protected Map.Entry<Integer, String> http(String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Map.entry(r.statusCode(), r.body());
     }
 
     protected <T> T bean(String name, Class<T> type) {
