@@ -25,8 +25,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,14 @@ public class PipelineConfiguration implements CamelConfiguration {
             addCdcRoutes(context, settings, clickHouse, metrics);
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    metrics.bindRoutes();
+                }
+            }
+        });
         File reloadDir = routesReloadDirectory(settings.routesReloadDirectory());
         if (reloadDir != null) {
             // only the routes of a changed file are replaced; the Java DSL routes (capture, consume) keep running

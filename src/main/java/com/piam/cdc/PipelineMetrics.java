@@ -1,19 +1,27 @@
 package com.piam.cdc;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
- * The pipeline's own metrics, next to Camel's per-route ones, in the Prometheus registry that
+ * The pipeline's metrics, with the JVM's, in the Prometheus registry that
  * camel-micrometer-prometheus serves at /observe/metrics (a private registry when metrics are off):
  * <ul>
+ *   <li>{@code piam_route_exchanges_total{routeId}}, {@code piam_route_exchanges_failed_total{routeId}},
+ *       {@code piam_route_exchanges_inflight{routeId}}: read from the route statistics Camel's JMX
+ *       management keeps anyway (Camel's micrometer route policy measured ~8% of the CPU at full speed);</li>
  *   <li>{@code piam_load_batch_rows{table}}: rows per ClickHouse insert;</li>
  *   <li>{@code piam_load_insert_seconds{table}}: insert latency, retries included;</li>
  *   <li>{@code piam_freshness_seconds{table}}: per row, visible in ClickHouse minus source commit;</li>
@@ -56,6 +64,33 @@ public class PipelineMetrics {
                 freshness.record(Math.max(0, visible - ts) / 1000.0);
             }
         }
+    }
+
+    /** Per-route exchange counters for every route the context has now (call once it has started). */
+    public void bindRoutes() {
+        ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
+        if (managed == null) {
+            return; // JMX management off: no route statistics to publish
+        }
+        MeterRegistry r = registry();
+        for (Route route : context.getRoutes()) {
+            String id = route.getRouteId();
+            routeCounter(r, managed, "piam.route.exchanges", id, ManagedRouteMBean::getExchangesTotal);
+            routeCounter(r, managed, "piam.route.exchanges.failed", id, ManagedRouteMBean::getExchangesFailed);
+            Gauge.builder("piam.route.exchanges.inflight", managed, m -> stat(m, id, ManagedRouteMBean::getExchangesInflight))
+                    .tag("routeId", id).register(r);
+        }
+    }
+
+    private static void routeCounter(MeterRegistry r, ManagedCamelContext managed, String name, String id,
+            ToLongFunction<ManagedRouteMBean> stat) {
+        FunctionCounter.builder(name, managed, m -> stat(m, id, stat)).tag("routeId", id).register(r);
+    }
+
+    /** Looked up on each scrape: a route replaced by a reload keeps its id but gets new statistics. */
+    private static double stat(ManagedCamelContext managed, String id, ToLongFunction<ManagedRouteMBean> stat) {
+        ManagedRouteMBean route = managed.getManagedRoute(id);
+        return route == null ? 0 : stat.applyAsLong(route);
     }
 
     /** A gauge read on every scrape. */

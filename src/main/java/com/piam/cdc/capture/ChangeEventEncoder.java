@@ -55,8 +55,8 @@ public class ChangeEventEncoder implements Processor {
         long sourceTs = source != null && source.get("ts_ms") instanceof Number n ? n.longValue() : tsMs;
 
         Struct key = in.getHeader(DebeziumConstants.HEADER_KEY, Struct.class);
-        in.setBody(ChangeRecords.flattened(columns(row), op, tsMs, delete));
-        in.setHeader(KafkaConstants.KEY, key == null ? null : ChangeRecords.key(columns(key)));
+        in.setBody(ChangeRecords.flattened(row, op, tsMs, delete));
+        in.setHeader(KafkaConstants.KEY, key == null ? null : ChangeRecords.key(key));
         in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
         in.setHeader(ChangeRecords.VERSION_HEADER, String.valueOf(version(source)));
         in.setHeader(ChangeRecords.SOURCE_TS_HEADER, String.valueOf(sourceTs));

@@ -1,7 +1,12 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.consume.ChangeRecords;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,5 +28,28 @@ class ChangeEventEncoderTest {
     void missingCoordinatesGiveNoVersion() {
         assertThat(ChangeEventEncoder.version(null)).isZero();
         assertThat(ChangeEventEncoder.version(Map.of("file", "", "pos", 0L))).isZero();
+    }
+
+    @Test
+    void streamedJsonEqualsTheMapRendering() {
+        Schema schema = SchemaBuilder.struct().name("cloudgate.cg_access_event.Value")
+                .field("event_id", Schema.STRING_SCHEMA)
+                .field("event_time", Schema.INT64_SCHEMA)
+                .field("suspicious_flag", Schema.INT16_SCHEMA)
+                .field("latency_ms", Schema.OPTIONAL_INT32_SCHEMA)
+                .field("suspicious_score", Schema.OPTIONAL_FLOAT32_SCHEMA)
+                .field("amount", org.apache.kafka.connect.data.Decimal.builder(2).optional().build())
+                .field("raw_payload", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("flag", Schema.OPTIONAL_BOOLEAN_SCHEMA)
+                .build();
+        Struct row = new Struct(schema).put("event_id", "e-\"1\"").put("event_time", 1795420701123L)
+                .put("suspicious_flag", (short) 1).put("latency_ms", 250).put("suspicious_score", 0.75f)
+                .put("amount", new BigDecimal("12.30")).put("raw_payload", null).put("flag", true);
+        java.util.Map<String, Object> columns = ChangeEventEncoder.columns(row);
+        assertThat(ChangeRecords.flattened(row, "u", 1795420701999L, false))
+                .isEqualTo(ChangeRecords.flattened(columns, "u", 1795420701999L, false));
+        assertThat(ChangeRecords.flattened(row, "d", 1L, true)).isEqualTo(ChangeRecords.flattened(columns, "d", 1L, true));
+        Struct key = new Struct(SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build()).put("event_id", "e-1");
+        assertThat(ChangeRecords.key(key)).isEqualTo(ChangeRecords.key(ChangeEventEncoder.columns(key))).isEqualTo("{\"event_id\":\"e-1\"}");
     }
 }

@@ -1,5 +1,6 @@
 package com.piam.cdc.it;
 
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -15,6 +16,12 @@ import static org.awaitility.Awaitility.await;
 
 /** Prometheus metrics on 127.0.0.1:MANAGEMENT_PORT/observe/metrics (a free port per test): Camel's per-route ones and the pipeline's own. */
 class MetricsIT extends PipelineITSupport {
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        configuration.withJMX(true); // as in the runtime: per-route counters come from JMX's route statistics
+    }
 
     @Override
     protected Properties settings() {
@@ -43,9 +50,10 @@ class MetricsIT extends PipelineITSupport {
         String table = "{table=\"piam.fact_access_events\"}";
         await().atMost(Duration.ofSeconds(20)).until(() -> value(scrape(), "piam_load_batch_rows_sum" + table) >= 50);
         String m = scrape();
-        assertThat(value(m, "camel_exchanges_total{camelContext=\"piam-cdc\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"load-access-events\"}"))
-                .isGreaterThan(0);
-        assertThat(m).contains("camel_exchanges_failed_total{");
+        assertThat(value(m, "piam_route_exchanges_total{routeId=\"consume-access-events\"}")).isGreaterThanOrEqualTo(50);
+        assertThat(value(m, "piam_route_exchanges_total{routeId=\"load-access-events\"}")).isGreaterThanOrEqualTo(50);
+        assertThat(value(m, "piam_route_exchanges_failed_total{routeId=\"load-access-events\"}")).isZero();
+        assertThat(value(m, "piam_route_exchanges_inflight{routeId=\"verify-pipeline\"}")).isGreaterThanOrEqualTo(0);
         assertThat(value(m, "piam_load_batch_rows_count" + table)).isGreaterThan(0);
         assertThat(value(m, "piam_load_batch_rows_max" + table)).isLessThanOrEqualTo(200);
         assertThat(value(m, "piam_load_insert_seconds_count" + table)).isGreaterThan(0);
