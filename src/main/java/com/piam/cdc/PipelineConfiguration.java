@@ -30,6 +30,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        // the binlog client (Debezium's MySQL/MariaDB reader) logs through java.util.logging: same log, same format
+        Log4jBridgeHandler.install(true, null, true);
         PropertiesComponent properties = context.getPropertiesComponent();
         PipelineSettings settings = PipelineSettings.from(key -> properties.resolveProperty(key).orElse(null));
         LOG.info("Settings: {}", settings.summary());
