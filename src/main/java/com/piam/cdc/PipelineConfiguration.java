@@ -11,6 +11,7 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.consume.ConsumeRoutes;
 import com.piam.cdc.consume.KafkaPreflight;
+import com.piam.cdc.consume.LoaderCommits;
 import com.piam.cdc.load.ClickHousePreflight;
 import com.piam.cdc.generate.CloudgateWriter;
 import com.piam.cdc.generate.DimensionsRepository;
@@ -30,6 +31,8 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +40,14 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -130,6 +135,11 @@ public class PipelineConfiguration implements CamelConfiguration {
                     verifier.close();
                     accessEventsWriter.shutdown();
                     connectorHealthWriter.shutdown();
+                    awaitQuietly(accessEventsWriter);
+                    awaitQuietly(connectorHealthWriter);
+                    if (settings.ingestMode() == IngestMode.CDC) {
+                        commitRemainingOffsets(context, settings.cdc());
+                    }
                     mysql.close();
                     clickHouse.close();
                     LOG.info("Stopped: generated {} access events and {} health rows; loaded {} rows into ClickHouse in {} batches",
@@ -139,6 +149,41 @@ public class PipelineConfiguration implements CamelConfiguration {
             }, true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot register connection pool shutdown", e);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("a batch writer is still busy after 30 s; its rows are replayed at the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The load routes stop after the consume routes and flush their last batches: commit those
+     * offsets now that the consumers have left the group, so the next start does not replay them.
+     */
+    private static void commitRemainingOffsets(CamelContext context, PipelineSettings.Cdc cdc) {
+        var commits = context.getRegistry().findByType(LoaderCommits.class);
+        if (commits.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cdc.kafkaBootstrap(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            for (LoaderCommits c : commits) {
+                String committed = c.commitRemaining(admin, cdc.consumerGroup(), 5000);
+                if (!committed.isEmpty()) {
+                    LOG.info("Committed the offsets of the last loaded batches: {}", committed);
+                }
+            }
+        } catch (Exception e) {
+            // nothing is lost: the next start replays those rows and they converge in ClickHouse
+            LOG.warn("Could not commit the last loaded offsets on stop ({}); the next start replays those rows",
+                    Retry.rootMessage(e));
         }
     }
 

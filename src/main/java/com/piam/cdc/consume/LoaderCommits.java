@@ -11,6 +11,7 @@ import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListe
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kafka offsets of one consume route, committed only when the loader says so, on the consumer's own
@@ -34,8 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>after every poll (also the empty ones, so at most pollTimeoutMs later) the consumer thread
  *   commits what was noted ({@link #afterConsume}), as Kafka's consumer wants: single-threaded.</li>
  * </ul>
- * Offsets noted but not yet committed when the runtime stops are replayed at the next start; the
- * replayed rows converge in ClickHouse (same version).
+ * The load routes stop after the consume routes and flush their last batches then: those offsets
+ * are committed by {@link #commitRemaining} through the admin client once the consumers have left
+ * the group, so a graceful stop replays nothing. After a crash, offsets noted but not committed are
+ * replayed at the next start; the replayed rows converge in ClickHouse (same version).
  */
 public class LoaderCommits extends KafkaConsumerListener implements KafkaManualCommitFactory {
 
@@ -100,6 +104,32 @@ public class LoaderCommits extends KafkaConsumerListener implements KafkaManualC
             });
         }
         return true;
+    }
+
+    /**
+     * After the consumers have stopped: commits what the loader acknowledged since the last poll,
+     * through the admin client (the group must be empty). Never moves a committed offset backwards.
+     * Returns what was committed, "" if nothing was pending.
+     */
+    public String commitRemaining(Admin admin, String group, long timeoutMs) throws Exception {
+        if (pending.isEmpty()) {
+            return "";
+        }
+        Map<TopicPartition, Long> todo = new HashMap<>(pending);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        todo.forEach((p, next) -> {
+            OffsetAndMetadata c = committed.get(p);
+            if (c == null || c.offset() < next) {
+                offsets.put(p, new OffsetAndMetadata(next));
+            }
+        });
+        if (!offsets.isEmpty()) {
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        todo.forEach(pending::remove);
+        return offsets.toString();
     }
 
     /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */

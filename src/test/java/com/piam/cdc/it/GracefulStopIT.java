@@ -1,0 +1,78 @@
+package com.piam.cdc.it;
+
+import com.piam.cdc.consume.LoaderCommits;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A graceful stop while rows wait in the loader's batch: the load route flushes them on stop and
+ * their Kafka offsets are committed (by the consumer's last poll, or by the stop-time admin commit
+ * when the flush ends after the consumer: LoaderCommitsIT), so the next start replays nothing.
+ */
+class GracefulStopIT extends PipelineITSupport {
+
+    private static final String GROUP = "cdc-consumer-group";
+    private static final TopicPartition PARTITION = new TopicPartition("cg.cloudgate.cg_access_event", 0);
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.put("INGEST_MODE", "cdc");
+        p.put("FLUSH_INTERVAL_SECONDS", "120"); // the test's rows stay in the aggregator until the stop
+        return p;
+    }
+
+    @BeforeEach
+    void onlyTheTestWrites() throws Exception {
+        context.getRouteController().stopRoute("generate-access-events");
+        context.getRouteController().stopRoute("generate-connector-health");
+    }
+
+    private static long end(Admin admin) throws Exception {
+        return admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).partitionResult(PARTITION).get().offset();
+    }
+
+    private static long committed(Admin admin) throws Exception {
+        OffsetAndMetadata c = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(PARTITION);
+        return c == null ? -1 : c.offset();
+    }
+
+    @Test
+    void rowsFlushedOnStopHaveTheirOffsetsCommitted() throws Exception {
+        String prefix = "it-stop-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        LoaderCommits commits = bean("loaderCommits-consume-access-events", LoaderCommits.class);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+             Connection db = Cloudgate.connect()) {
+            // earlier leftovers first: wait until the consumer has caught up with the topic
+            await().atMost(Duration.ofSeconds(60)).until(() -> commits.lag() == 0);
+            long before = end(admin);
+            Cloudgate.insertAccessEvents(db, prefix, 0, 50);
+            await().atMost(Duration.ofSeconds(20)).until(() -> end(admin) >= before + 50);
+            long end = end(admin);
+            await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofSeconds(2)).until(() -> commits.lag() == 0);
+            assertThat(clickHouse("SELECT count() FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'"))
+                    .as("still in the loader's batch").isZero();
+            assertThat(committed(admin)).as("not committed before the insert").isLessThan(end);
+
+            context.stop();
+
+            assertThat(committed(admin)).as("offset committed after the stop flushed the batch").isEqualTo(end);
+        }
+        assertThat(ClickHouseQuery.count("SELECT count() FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'"))
+                .as("the stop flushed the batch into ClickHouse").isEqualTo(50);
+    }
+}
