@@ -98,7 +98,8 @@ public final class VerifyReport {
         out.println("[Summary]");
         String overall = status.path("status").asText("DOWN");
         switch (overall) {
-            case "HEALTHY" -> out.println("  Status: HEALTHY - Data flowing through the CDC pipeline");
+            case "HEALTHY" -> out.println("  Status: HEALTHY - Data flowing through the "
+                    + ("direct".equals(status.path("ingest_mode").asText()) ? "pipeline (direct mode, no MySQL/Kafka)" : "CDC pipeline"));
             case "DEGRADED" -> out.println("  Status: DEGRADED - rows reached ClickHouse recently, but:");
             default -> out.println("  Status: DOWN - no rows reached ClickHouse in the last 10 minutes:");
         }
