@@ -143,4 +143,26 @@ class DockerComposeTest {
     private static List<String> volumes(String service) {
         return (List<String>) services.get(service).get("volumes");
     }
+
+    @Test
+    void theMakefilesDockerCommandsNameRealContainersAndServices() throws Exception {
+        String makefile = Files.readString(Path.of("Makefile"));
+        List<String> containers = services.values().stream().map(s -> (String) s.get("container_name")).toList();
+        java.util.regex.Matcher exec = java.util.regex.Pattern.compile("docker exec (?:-\\w+ )*([a-z-]+)").matcher(makefile);
+        int execs = 0;
+        while (exec.find()) {
+            execs++;
+            assertThat(containers).as("docker exec target in Makefile").contains(exec.group(1));
+        }
+        java.util.regex.Matcher compose = java.util.regex.Pattern.compile(
+                "docker compose (?:restart|logs -f --tail \\d+|exec -T|ps -q) ([a-z-]+)").matcher(makefile);
+        int composeCalls = 0;
+        while (compose.find()) {
+            composeCalls++;
+            assertThat(services).as("docker compose service in Makefile").containsKey(compose.group(1));
+        }
+        assertThat(execs).as("demo-reset deletes in ClickHouse through docker exec").isGreaterThanOrEqualTo(1);
+        assertThat(composeCalls).as("demo-verify, demo-reset, demo-logs and the Docker check use compose services").isGreaterThanOrEqualTo(4);
+        assertThat(makefile).contains("com.piam.cdc.verify.VerifyReport");
+    }
 }
