@@ -74,6 +74,7 @@ public final class Bench {
         throughput(largeBatch + "-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", String.valueOf(largeBatch),
                 "MAX_BUFFERED_ROWS", String.valueOf(Math.max(4 * largeBatch, 5000))));
         backlog(rate, seconds);
+        direct(rate, seconds);
         freshness(freshnessSeconds);
 
         System.out.println();
@@ -115,6 +116,31 @@ public final class Bench {
             report.add(String.format(Locale.ROOT,
                     "throughput, %-16s %,8.0f events/s end to end (%,d rows: first MySQL commit -> last visible in ClickHouse %.1f s); generator committed %,.0f events/s; runtime RSS max %d MB",
                     profile + ":", e2e, generated, (visible[1] - commits[0]) / 1000.0, commitRate, runtime.maxRssMb));
+            System.out.println("  " + report.get(report.size() - 1));
+        }
+    }
+
+    /**
+     * The loader's own capacity: INGEST_MODE=direct (generator -> aggregator -> ClickHouse, no MySQL,
+     * Debezium or Kafka) flat out with 200-row batches; rows visible in ClickHouse per second.
+     */
+    private void direct(String rate, int seconds) throws Exception {
+        System.out.printf("%n--- direct mode (no MySQL/Kafka), 200-row batches, generator asked for %s/s for %d s ---%n", rate, seconds);
+        try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "direct", "EVENT_RATE_PER_SECOND", rate,
+                "MAX_BATCH_EVENTS", "200"))) {
+            long since = runtime.startedMs;
+            awaitFirstRow(runtime, since);
+            long windowStart = System.currentTimeMillis();
+            long first = clickHouseRowsSince(since);
+            while (System.currentTimeMillis() < windowStart + seconds * 1000L) {
+                runtime.sampleRss();
+                Thread.sleep(1000);
+            }
+            long rows = clickHouseRowsSince(since) - first;
+            double perSecond = rows * 1000.0 / (System.currentTimeMillis() - windowStart);
+            report.add(String.format(Locale.ROOT,
+                    "direct mode, 200-row batches: %,8.0f rows/s loaded into ClickHouse (%,d rows in %d s; the loader's capacity without the CDC path); runtime RSS max %d MB",
+                    perSecond, rows, seconds, runtime.maxRssMb));
             System.out.println("  " + report.get(report.size() - 1));
         }
     }
