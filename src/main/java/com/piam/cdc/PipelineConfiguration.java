@@ -31,8 +31,6 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -138,7 +135,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     awaitQuietly(accessEventsWriter);
                     awaitQuietly(connectorHealthWriter);
                     if (settings.ingestMode() == IngestMode.CDC) {
-                        commitRemainingOffsets(context, settings.cdc());
+                        LoaderCommits.commitRemaining(context, settings.cdc().kafkaBootstrap(), settings.cdc().consumerGroup());
                     }
                     mysql.close();
                     clickHouse.close();
@@ -159,31 +156,6 @@ public class PipelineConfiguration implements CamelConfiguration {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The load routes stop after the consume routes and flush their last batches: commit those
-     * offsets now that the consumers have left the group, so the next start does not replay them.
-     */
-    private static void commitRemainingOffsets(CamelContext context, PipelineSettings.Cdc cdc) {
-        var commits = context.getRegistry().findByType(LoaderCommits.class);
-        if (commits.isEmpty()) {
-            return;
-        }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cdc.kafkaBootstrap(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
-            for (LoaderCommits c : commits) {
-                String committed = c.commitRemaining(admin, cdc.consumerGroup(), 5000);
-                if (!committed.isEmpty()) {
-                    LOG.info("Committed the offsets of the last loaded batches: {}", committed);
-                }
-            }
-        } catch (Exception e) {
-            // nothing is lost: the next start replays those rows and they converge in ClickHouse
-            LOG.warn("Could not commit the last loaded offsets on stop ({}); the next start replays those rows",
-                    Retry.rootMessage(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.Retry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.Service;
@@ -12,6 +13,7 @@ import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -130,6 +132,31 @@ public class LoaderCommits extends KafkaConsumerListener implements KafkaManualC
         }
         todo.forEach(pending::remove);
         return offsets.toString();
+    }
+
+    /**
+     * On stop, after the consume routes and the batch writers: commits the offsets every consume
+     * route's loader acknowledged after its consumer had left, so the next start does not replay them.
+     */
+    public static void commitRemaining(CamelContext context, String bootstrap, String group) {
+        var all = context.getRegistry().findByType(LoaderCommits.class);
+        if (all.stream().allMatch(c -> c.pending.isEmpty())) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            for (LoaderCommits c : all) {
+                String committed = c.commitRemaining(admin, group, 5000);
+                if (!committed.isEmpty()) {
+                    LOG.info("Committed the offsets of the last loaded batches: {}", committed);
+                }
+            }
+        } catch (Exception e) {
+            // nothing is lost: the next start replays those rows and they converge in ClickHouse
+            LOG.warn("Could not commit the last loaded offsets on stop ({}); the next start replays those rows",
+                    Retry.rootMessage(e));
+        }
     }
 
     /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */

@@ -30,8 +30,7 @@ class CaptureLivenessIT extends PipelineITSupport {
 
     @BeforeEach
     void idle() throws Exception {
-        context.getRouteController().stopRoute("generate-access-events");
-        context.getRouteController().stopRoute("generate-connector-health");
+        stopGenerators();
     }
 
     @AfterEach

@@ -33,8 +33,7 @@ class CdcGeneratorsIT extends PipelineITSupport {
             assertThat(mysql("SELECT count(DISTINCT connector_id) FROM cg_connector_health WHERE check_time >= " + since))
                     .isEqualTo(4);
         });
-        context.getRouteController().stopRoute("generate-access-events");
-        context.getRouteController().stopRoute("generate-connector-health");
+        stopGenerators();
 
         PacsSimulator simulator = bean("pacsSimulator", PacsSimulator.class);
         assertThat(mysql("SELECT count(*) FROM cg_access_event WHERE event_time >= " + since))

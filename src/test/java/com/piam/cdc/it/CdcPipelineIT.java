@@ -39,8 +39,7 @@ class CdcPipelineIT extends PipelineITSupport {
 
     @BeforeEach
     void onlyTheTestWrites() throws Exception {
-        context.getRouteController().stopRoute("generate-access-events");
-        context.getRouteController().stopRoute("generate-connector-health");
+        stopGenerators();
     }
 
     long converged(String where) throws Exception {

@@ -3,9 +3,6 @@ package com.piam.cdc.it;
 import com.piam.cdc.consume.LoaderCommits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +22,6 @@ import static org.awaitility.Awaitility.await;
  */
 class GracefulStopIT extends PipelineITSupport {
 
-    private static final String GROUP = "cdc-consumer-group";
-    private static final TopicPartition PARTITION = new TopicPartition("cg.cloudgate.cg_access_event", 0);
-
     @Override
     protected Properties settings() {
         Properties p = new Properties();
@@ -38,17 +32,15 @@ class GracefulStopIT extends PipelineITSupport {
 
     @BeforeEach
     void onlyTheTestWrites() throws Exception {
-        context.getRouteController().stopRoute("generate-access-events");
-        context.getRouteController().stopRoute("generate-connector-health");
+        stopGenerators();
     }
 
     private static long end(Admin admin) throws Exception {
-        return admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).partitionResult(PARTITION).get().offset();
+        return KafkaOffsets.end(admin, KafkaOffsets.ACCESS_EVENTS);
     }
 
     private static long committed(Admin admin) throws Exception {
-        OffsetAndMetadata c = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(PARTITION);
-        return c == null ? -1 : c.offset();
+        return KafkaOffsets.committed(admin, KafkaOffsets.GROUP, KafkaOffsets.ACCESS_EVENTS);
     }
 
     @Test

@@ -3,9 +3,6 @@ package com.piam.cdc.it;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.PipelineVerifier;
@@ -32,8 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class JmxRouteControlIT extends PipelineITSupport {
 
-    private static final String GROUP = "cdc-consumer-group";
-    private static final String TOPIC = "cg.cloudgate.cg_access_event";
     private static final int JMX_PORT = freePort();
 
     @Override
@@ -53,17 +48,12 @@ class JmxRouteControlIT extends PipelineITSupport {
 
     @BeforeEach
     void onlyTheTestWrites() throws Exception {
-        context.getRouteController().stopRoute("generate-access-events");
-        context.getRouteController().stopRoute("generate-connector-health");
+        stopGenerators();
     }
 
     private static long lag(Admin admin) throws Exception {
-        TopicPartition p = new TopicPartition(TOPIC, 0);
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-        long end = admin.listOffsets(Map.of(p, OffsetSpec.latest())).partitionResult(p).get().offset();
-        OffsetAndMetadata c = committed.get(p);
-        return end - (c == null ? 0 : c.offset());
+        long committed = KafkaOffsets.committed(admin, KafkaOffsets.GROUP, KafkaOffsets.ACCESS_EVENTS);
+        return KafkaOffsets.end(admin, KafkaOffsets.ACCESS_EVENTS) - Math.max(0, committed);
     }
 
     private static void invoke(MBeanServerConnection mbeans, String routeId, String operation) throws Exception {

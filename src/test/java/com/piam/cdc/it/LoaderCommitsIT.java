@@ -4,7 +4,6 @@ import com.piam.cdc.consume.LoaderCommits;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory.KafkaRecordPayload;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LoaderCommitsIT {
 
-    private static final TopicPartition PARTITION = new TopicPartition("cg.cloudgate.cg_access_event", 0);
+    private static final TopicPartition PARTITION = KafkaOffsets.ACCESS_EVENTS;
 
     private static void acknowledge(LoaderCommits commits, long offset) {
         commits.newInstance(null, new KafkaRecordPayload(PARTITION, offset, 5000), null).commit();
     }
 
     private static long committed(Admin admin, String group) throws Exception {
-        OffsetAndMetadata c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(PARTITION);
-        return c == null ? -1 : c.offset();
+        return KafkaOffsets.committed(admin, group, PARTITION);
     }
 
     @Test

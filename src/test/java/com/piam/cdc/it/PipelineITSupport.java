@@ -71,6 +71,12 @@ abstract class PipelineITSupport extends CamelMainTestSupport {
         return Map.entry(r.statusCode(), r.body());
     }
 
+    /** Stops both generator routes, so only the test's own rows flow. */
+    protected void stopGenerators() throws Exception {
+        context.getRouteController().stopRoute("generate-access-events");
+        context.getRouteController().stopRoute("generate-connector-health");
+    }
+
     protected <T> T bean(String name, Class<T> type) {
         T bean = context.getRegistry().lookupByNameAndType(name, type);
         assertThat(bean).as("bean " + name).isNotNull();
