@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -292,11 +293,31 @@ public class PipelineVerifier {
                             + " (" + consumers.get(topic) + " is " + routeStatus(consumers.get(topic)) + ")");
                 }
             }
+            deadLetters(admin, topics, b);
         } catch (Exception e) {
             closeKafka();
             b.fact("reachable", false).problem("Kafka: " + problem(e, cdc.kafkaBootstrap()));
         }
         return b.build();
+    }
+
+    /** Records set aside on each {@code <topic>.dlq} (by design not a failure: the flow went on). */
+    private static void deadLetters(Admin admin, List<String> topics, StageStatus.Builder b) throws Exception {
+        Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<String> dlqs = topics.stream().map(t -> t + ".dlq").filter(existing::contains).toList();
+        Map<String, Long> counts = new TreeMap<>();
+        topics.forEach(t -> counts.put(t + ".dlq", 0L));
+        if (!dlqs.isEmpty()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(dlqs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
+                    .forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
+            Map<TopicPartition, Long> begins = offsets(admin, partitions, OffsetSpec.earliest());
+            for (TopicPartition tp : partitions) {
+                counts.merge(tp.topic(), ends.getOrDefault(tp, 0L) - begins.getOrDefault(tp, 0L), Long::sum);
+            }
+        }
+        counts.forEach((dlq, n) -> b.fact("dead_letters " + dlq, n));
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)

@@ -10,6 +10,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
+import com.piam.cdc.verify.PipelineStatus;
+import com.piam.cdc.verify.PipelineVerifier;
+import com.piam.cdc.verify.StageStatus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -138,5 +141,9 @@ class CdcPipelineIT extends PipelineITSupport {
             assertThat(new String(found.headers().lastHeader(ConsumeRoutes.DLQ_SOURCE_HEADER).value(), StandardCharsets.UTF_8))
                     .startsWith(TOPIC + "/0/");
         }
+        // the operator sees the set-aside records in the verifier's Kafka stage
+        PipelineStatus status = bean("pipelineVerifier", PipelineVerifier.class).verify();
+        StageStatus kafka = status.stages().stream().filter(st -> st.stage().equals("kafka")).findFirst().orElseThrow();
+        assertThat((Long) kafka.facts().get("dead_letters " + TOPIC + ".dlq")).isGreaterThanOrEqualTo(1L);
     }
 }
