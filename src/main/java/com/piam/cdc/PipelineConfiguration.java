@@ -36,8 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -46,6 +44,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Reads and validates the settings, then binds the beans the YAML routes call by name:
@@ -93,11 +92,13 @@ public class PipelineConfiguration implements CamelConfiguration {
             addCdcRoutes(context, settings, clickHouse, metrics);
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
+        // the management HTTP server and the routes exist once the context has started
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     metrics.bindRoutes();
+                    PipelineStatusEndpoint.serve(context, verifier);
                 }
             }
         });
@@ -164,8 +165,7 @@ public class PipelineConfiguration implements CamelConfiguration {
      * dead database fails its stage quickly instead of waiting behind the loader's retries.
      */
     private static PipelineVerifier addVerifier(CamelContext context, PipelineSettings settings, FactLoader loader) {
-        boolean cdc = settings.ingestMode() == IngestMode.CDC;
-        boolean capture = cdc && settings.cdc().captureEnabled();
+        boolean capture = settings.ingestMode() == IngestMode.CDC && settings.cdc().captureEnabled();
         // the capture user may read the binlog position (SHOW MASTER STATUS); the generator user may not
         HikariDataSource mysql = pool("verify-mysql", settings.mysqlJdbcUrl(),
                 capture ? settings.cdc().captureUser() : settings.mysqlUser(),
@@ -180,25 +180,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                     c.addDataSourceProperty("connect_timeout", "3000");
                     c.addDataSourceProperty("socket_timeout", "10000");
                 });
-        PipelineVerifier verifier = new PipelineVerifier(context, settings, loader, mysql, clickHouse) {
-            @Override
-            public synchronized void close() {
-                super.close();
-                mysql.close();
-                clickHouse.close();
-            }
-        };
+        PipelineVerifier verifier = new PipelineVerifier(context, settings, loader, mysql, clickHouse);
         context.getRegistry().bind("pipelineVerifier", verifier);
-        List<String> stages = new ArrayList<>(List.of("routes"));
-        if (cdc) {
-            stages.add("mysql");
-            if (capture) {
-                stages.add("capture");
-            }
-            stages.add("kafka");
-        }
-        stages.addAll(List.of("loader", "clickhouse", "freshness"));
-        PipelineStatusEndpoint.install(context, verifier, stages);
+        PipelineStatusEndpoint.registerHealthChecks(context, verifier);
         return verifier;
     }
 
@@ -275,7 +259,7 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, int size,
-            java.util.function.Consumer<HikariConfig> customize) {
+            Consumer<HikariConfig> customize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);

@@ -8,8 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,26 +31,18 @@ public final class PipelineStatusEndpoint {
     private PipelineStatusEndpoint() {
     }
 
-    /** Registers the stage health checks now and the HTTP path once the management server runs. */
-    public static void install(CamelContext context, PipelineVerifier verifier, List<String> stages) {
+    /** Registers one Camel health check per stage of the verifier. */
+    public static void registerHealthChecks(CamelContext context, PipelineVerifier verifier) {
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         if (registry != null) {
-            for (String stage : stages) {
+            for (String stage : verifier.stageNames()) {
                 registry.register(new StageHealthCheck(stage, verifier::last));
             }
         }
-        // the management server starts with the context: add the path once the context is up
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    addPath(context, verifier);
-                }
-            }
-        });
     }
 
-    private static void addPath(CamelContext context, PipelineVerifier verifier) {
+    /** Adds GET /observe/pipeline to the management HTTP server; call once the context has started. */
+    public static void serve(CamelContext context, PipelineVerifier verifier) {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
         if (server == null || server.getRouter() == null) {
             LOG.warn("No management HTTP server: {} is not served (camel.management.enabled=false?)", PATH);

@@ -28,6 +28,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -87,7 +88,7 @@ public class PipelineVerifier {
         return last;
     }
 
-    /** Checks every stage now; called by the verify-pipeline timer and by /observe/pipeline?refresh=true. */
+    /** Checks every stage ({@link #stageNames()}) now; called by the verify-pipeline timer and by /observe/pipeline?refresh=true. */
     public synchronized PipelineStatus verify() {
         long now = System.currentTimeMillis();
         boolean cdc = settings.ingestMode() == IngestMode.CDC;
@@ -342,14 +343,38 @@ public class PipelineVerifier {
 
     private void closeKafka() {
         if (kafka != null) {
-            kafka.close(java.time.Duration.ofSeconds(1));
+            kafka.close(Duration.ofSeconds(1));
             kafka = null;
         }
     }
 
-    /** Releases the Kafka admin client (on shutdown). */
+    /** Releases the Kafka admin client and the verifier's own database pools (on shutdown). */
     public synchronized void close() {
         closeKafka();
+        for (DataSource ds : List.of(mysql, clickHouse)) {
+            if (ds instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing a verifier pool: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** The stages verify() reports for these settings, in report order (one Camel health check each). */
+    public List<String> stageNames() {
+        boolean cdc = settings.ingestMode() == IngestMode.CDC;
+        List<String> names = new ArrayList<>(List.of("routes"));
+        if (cdc) {
+            names.add("mysql");
+            if (settings.cdc().captureEnabled()) {
+                names.add("capture");
+            }
+            names.add("kafka");
+        }
+        names.addAll(List.of("loader", "clickhouse", "freshness"));
+        return names;
     }
 
     // ---------------------------------------------------------------- loader

@@ -22,10 +22,9 @@ class CaptureLivenessIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "cdc");
-        p.put("FLUSH_INTERVAL_SECONDS", "1");
-        return p;
+        return props(
+                "INGEST_MODE", "cdc",
+                "FLUSH_INTERVAL_SECONDS", "1");
     }
 
     @BeforeEach

@@ -17,11 +17,10 @@ class CdcGeneratorsIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "cdc");
-        p.put("EVENT_RATE_PER_SECOND", "50");
-        p.put("HEALTH_INTERVAL_SECONDS", "2");
-        return p;
+        return props(
+                "INGEST_MODE", "cdc",
+                "EVENT_RATE_PER_SECOND", "50",
+                "HEALTH_INTERVAL_SECONDS", "2");
     }
 
     @Test

@@ -24,13 +24,12 @@ class ClickHouseOutageIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "direct");
-        p.put("EVENT_RATE_PER_SECOND", String.valueOf(RATE));
-        p.put("MAX_BATCH_EVENTS", String.valueOf(BATCH));
-        p.put("MAX_BUFFERED_ROWS", String.valueOf(BUFFER));
-        p.put("CLICKHOUSE_MAX_BACKOFF_SECONDS", "2");
-        return p;
+        return props(
+                "INGEST_MODE", "direct",
+                "EVENT_RATE_PER_SECOND", String.valueOf(RATE),
+                "MAX_BATCH_EVENTS", String.valueOf(BATCH),
+                "MAX_BUFFERED_ROWS", String.valueOf(BUFFER),
+                "CLICKHOUSE_MAX_BACKOFF_SECONDS", "2");
     }
 
     @AfterEach

@@ -15,12 +15,11 @@ class DirectModeIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "direct");
-        p.put("EVENT_RATE_PER_SECOND", "100");
-        p.put("MAX_BATCH_EVENTS", String.valueOf(MAX_BATCH));
-        p.put("HEALTH_INTERVAL_SECONDS", "3");
-        return p;
+        return props(
+                "INGEST_MODE", "direct",
+                "EVENT_RATE_PER_SECOND", "100",
+                "MAX_BATCH_EVENTS", String.valueOf(MAX_BATCH),
+                "HEALTH_INTERVAL_SECONDS", "3");
     }
 
     @Test

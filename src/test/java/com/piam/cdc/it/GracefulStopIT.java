@@ -24,10 +24,8 @@ class GracefulStopIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "cdc");
-        p.put("FLUSH_INTERVAL_SECONDS", "120"); // the test's rows stay in the aggregator until the stop
-        return p;
+        // FLUSH_INTERVAL 120 s: the test's rows stay in the aggregator until the stop
+        return props("INGEST_MODE", "cdc", "FLUSH_INTERVAL_SECONDS", "120");
     }
 
     @BeforeEach

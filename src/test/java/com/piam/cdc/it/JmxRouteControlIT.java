@@ -39,11 +39,10 @@ class JmxRouteControlIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "cdc");
-        p.put("FLUSH_INTERVAL_SECONDS", "1");
-        p.put("JMX_PORT", String.valueOf(JMX_PORT));
-        return p;
+        return props(
+                "INGEST_MODE", "cdc",
+                "FLUSH_INTERVAL_SECONDS", "1",
+                "JMX_PORT", String.valueOf(JMX_PORT));
     }
 
     @BeforeEach

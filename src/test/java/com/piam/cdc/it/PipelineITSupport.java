@@ -71,6 +71,15 @@ abstract class PipelineITSupport extends CamelMainTestSupport {
         return Map.entry(r.statusCode(), r.body());
     }
 
+    /** Settings from key/value pairs: {@code props("INGEST_MODE", "cdc", "FLUSH_INTERVAL_SECONDS", "1")}. */
+    protected static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            p.put(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
     /** Stops both generator routes, so only the test's own rows flow. */
     protected void stopGenerators() throws Exception {
         context.getRouteController().stopRoute("generate-access-events");

@@ -36,10 +36,9 @@ class RouteReloadIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "direct");
-        p.put("ROUTES_RELOAD_DIRECTORY", ROUTES.toString());
-        return p;
+        return props(
+                "INGEST_MODE", "direct",
+                "ROUTES_RELOAD_DIRECTORY", ROUTES.toString());
     }
 
     @Test

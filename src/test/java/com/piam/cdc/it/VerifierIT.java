@@ -27,14 +27,13 @@ class VerifierIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        Properties p = new Properties();
-        p.put("INGEST_MODE", "cdc");
-        p.put("FLUSH_INTERVAL_SECONDS", "1");
-        p.put("VERIFY_INTERVAL_SECONDS", "1");
         // earlier tests in this suite replay rows on purpose (restarts, outages): their late rows
         // would make the 5-minute freshness p95 fail here; this test is about the other stages
-        p.put("VERIFY_MAX_FRESHNESS_SECONDS", "3600");
-        return p;
+        return props(
+                "INGEST_MODE", "cdc",
+                "FLUSH_INTERVAL_SECONDS", "1",
+                "VERIFY_INTERVAL_SECONDS", "1",
+                "VERIFY_MAX_FRESHNESS_SECONDS", "3600");
     }
 
     private static String describe(PipelineStatus s) {
