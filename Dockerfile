@@ -13,9 +13,10 @@ RUN groupadd --system piam && useradd --system --gid piam --home-dir /app --shel
 WORKDIR /app
 COPY --from=build /src/target/piam-cdc.jar /app/piam-cdc.jar
 COPY --from=build /src/target/lib /app/lib
+COPY ops/runtime.jvm /app/runtime.jvm
 USER piam
 # capture offsets and schema history survive container restarts on the /data volume
-ENV PIAM_DATA_DIR=/data \
-    JAVA_OPTS="-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
+# JVM options: /app/runtime.jvm (ops/runtime.jvm); a JAVA_OPTS environment variable replaces them
+ENV PIAM_DATA_DIR=/data
 VOLUME ["/data"]
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/piam-cdc.jar"]
+ENTRYPOINT ["sh", "-c", "exec java ${JAVA_OPTS:-@/app/runtime.jvm} -jar /app/piam-cdc.jar"]

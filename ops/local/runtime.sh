@@ -8,8 +8,8 @@ DATA="${PIAM_DATA_DIR:-$ROOT/.local}"
 PID_FILE="$DATA/run/runtime.pid"
 LOG_FILE="$DATA/logs/runtime.log"
 JAR="$ROOT/target/piam-cdc.jar"
-# Small heap and serial GC: the runtime budget is 300 MB RSS at demo rate.
-JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m}"
+# JVM options: ops/runtime.jvm (small heap, serial GC, C1 only; 300 MB RSS budget); JAVA_OPTS replaces them
+JAVA_OPTS="${JAVA_OPTS:-@$ROOT/ops/runtime.jvm}"
 CH_TCP="${CLICKHOUSE_TCP_PORT:-9000}"
 
 running() { [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }

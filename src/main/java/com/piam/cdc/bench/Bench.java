@@ -327,7 +327,8 @@ public final class Bench {
             }
             File log = File.createTempFile("piam-bench-runtime-", ".log");
             List<String> cmd = new ArrayList<>(List.of("java"));
-            String javaOpts = System.getenv().getOrDefault("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m");
+            // the runtime's own JVM options (ops/runtime.jvm), as make demo and the Docker image use them
+            String javaOpts = System.getenv().getOrDefault("JAVA_OPTS", "@" + Path.of("ops/runtime.jvm").toAbsolutePath());
             cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
             cmd.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.rmi.port=" + port,
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",

@@ -77,6 +77,10 @@ public class CaptureRoute extends RouteBuilder {
         o.put("heartbeatIntervalMs", String.valueOf(cdc.heartbeatIntervalMs()));
         // notice a restarted source within seconds instead of the default minute
         o.put("connectKeepAliveIntervalMs", "5000");
+        // a short engine queue (default 8192 changes): at full speed the default keeps ~25 MB of change
+        // events alive long enough to reach the old generation, and full GCs then stall every stage
+        o.put("maxQueueSize", "2048");
+        o.put("maxBatchSize", "512");
         if (flavor == SourceFlavor.MARIADB) {
             // Debezium's MySQL connector skips a row after restarts against MariaDB: use its MariaDB connector.
             o.put("additionalProperties.connector.class", "io.debezium.connector.mariadb.MariaDbConnector");

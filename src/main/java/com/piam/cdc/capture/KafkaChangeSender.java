@@ -9,6 +9,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ public class KafkaChangeSender implements Processor, Service {
 
     private final String bootstrap;
     private final Object lock = new Object();
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, byte[]> producer;
     private long pending;
     private final AtomicReference<String> failure = new AtomicReference<>();
 
@@ -58,13 +59,13 @@ public class KafkaChangeSender implements Processor, Service {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(16L * 1024 * 1024));
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(8L * 1024 * 1024));
         // a broker that is away is waited for (retries in order); only a full buffer or a refusal fails
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 JSON from the encoder
         synchronized (lock) {
             producer = new KafkaProducer<>(p);
             pending = 0;
@@ -76,7 +77,7 @@ public class KafkaChangeSender implements Processor, Service {
     @Override
     public void stop() {
         LIVE.remove(this);
-        KafkaProducer<String, String> p;
+        KafkaProducer<String, byte[]> p;
         synchronized (lock) {
             p = producer;
             producer = null;
@@ -93,11 +94,11 @@ public class KafkaChangeSender implements Processor, Service {
             return; // holding back: offsets stay before the failed record; the watchdog restarts capture
         }
         Message in = exchange.getMessage();
-        ProducerRecord<String, String> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
-                in.getHeader(KafkaConstants.KEY, String.class), in.getBody(String.class));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
+                in.getHeader(KafkaConstants.KEY, String.class), in.getBody(byte[].class));
         header(record, ChangeRecords.VERSION_HEADER, in.getHeader(ChangeRecords.VERSION_HEADER, String.class));
         header(record, ChangeRecords.SOURCE_TS_HEADER, in.getHeader(ChangeRecords.SOURCE_TS_HEADER, String.class));
-        KafkaProducer<String, String> p;
+        KafkaProducer<String, byte[]> p;
         synchronized (lock) {
             p = producer;
             if (p == null) {
@@ -124,7 +125,7 @@ public class KafkaChangeSender implements Processor, Service {
         }
     }
 
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
         if (value != null) {
             record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
         }

@@ -3,7 +3,9 @@ package com.piam.cdc.consume;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
@@ -14,6 +16,7 @@ import org.apache.kafka.connect.data.Struct;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
@@ -44,12 +47,23 @@ public final class ChangeRecords {
 
     /** Parses a record value; returns null for a tombstone (nothing to load). */
     public static JsonNode parse(String value) throws BadRecordException {
-        if (value == null || value.isBlank()) {
+        return parse(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Parses a record value as Kafka holds it (UTF-8 JSON bytes, read without decoding to a String
+     * first); returns null for a tombstone (no value, or only white space).
+     */
+    public static JsonNode parse(byte[] value) throws BadRecordException {
+        if (value == null || value.length == 0) {
             return null;
         }
         try {
             JsonNode node = JSON.readTree(value);
-            if (node == null || !node.isObject()) {
+            if (node == null || node.isMissingNode()) {
+                return null;
+            }
+            if (!node.isObject()) {
                 throw new BadRecordException("value is not a JSON object");
             }
             // A Connect JsonConverter with schemas.enable=true wraps the row in {"schema":…,"payload":…}
@@ -62,6 +76,8 @@ public final class ChangeRecords {
             return node;
         } catch (JsonProcessingException e) {
             throw new BadRecordException("value is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new BadRecordException("value cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -220,12 +236,13 @@ public final class ChangeRecords {
     }
 
     /**
-     * Same JSON as {@link #flattened(Map, String, long, boolean)}, written straight from Debezium's
-     * row Struct without building maps (the capture route's hot path).
+     * Same JSON as {@link #flattened(Map, String, long, boolean)}, as UTF-8 bytes written straight
+     * from Debezium's row Struct, without intermediate maps or strings (the capture route's hot path;
+     * the bytes go to Kafka as they are).
      */
-    public static String flattened(Struct row, String op, long tsMs, boolean deleted) {
-        StringWriter out = new StringWriter(768);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+    public static byte[] flattened(Struct row, String op, long tsMs, boolean deleted) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             writeColumns(g, row);
             g.writeStringField("__op", op);
@@ -237,7 +254,7 @@ public final class ChangeRecords {
         } catch (IOException e) {
             throw new IllegalStateException("cannot render change of " + row.schema().name(), e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /** Same JSON as {@link #key(Map)}, from the key Struct. */
@@ -270,6 +287,12 @@ public final class ChangeRecords {
                 g.writeNumber(sh);
             } else if (v instanceof Boolean b) {
                 g.writeBoolean(b);
+            } else if (v instanceof Float fl) {
+                g.writeNumber(fl); // what the ObjectMapper writes for a Float, without its per-call set-up
+            } else if (v instanceof Double d) {
+                g.writeNumber(d);
+            } else if (v instanceof Byte by) {
+                g.writeNumber(by);
             } else {
                 g.writeObject(v); // the ObjectMapper's rendering, as in the Map variant
             }

@@ -61,6 +61,8 @@ public class ConsumeRoutes extends RouteBuilder {
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean
                 + "&maxPollRecords=1000&pollTimeoutMs=1000"
+                // values stay UTF-8 bytes: parsed as they are (no String in between), set aside unchanged
+                + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
                 // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
                 + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000"
                 // both consume routes share the group: when one joins, the other keeps its partitions
@@ -81,7 +83,8 @@ public class ConsumeRoutes extends RouteBuilder {
                     .process(exchange -> toChange(exchange, mapper))
                 .doCatch(BadRecordException.class)
                     .process(ConsumeRoutes::toDeadLetter)
-                    .toD("kafka:" + topic + ".dlq?brokers=" + cdc.kafkaBootstrap())
+                    .to("kafka:" + topic + ".dlq?brokers=" + cdc.kafkaBootstrap()
+                            + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer")
                     .setBody(constant(LoadBatch.OFFSET_ONLY))
                 .end()
                 .to(buffer + "?size=" + bufferSize + "&blockWhenFull=true");
@@ -89,7 +92,7 @@ public class ConsumeRoutes extends RouteBuilder {
 
     private static void toChange(Exchange exchange, Mapper mapper) throws BadRecordException {
         Message in = exchange.getMessage();
-        JsonNode row = ChangeRecords.parse(in.getBody(String.class));
+        JsonNode row = ChangeRecords.parse(in.getBody(byte[].class));
         in.setBody(row == null ? LoadBatch.OFFSET_ONLY
                 : mapper.map(row, in.getHeader(ChangeRecords.VERSION_HEADER, String.class),
                         in.getHeader(ChangeRecords.SOURCE_TS_HEADER, String.class)));

@@ -88,7 +88,7 @@ public class AccessEventGenerator {
                 location.locationId(), direction, granted, denyReason, denyCode);
 
         activity.record(tenant.tenantId(), connector.connectorId(), time);
-        return new AccessEvent(uuid4().toString(), tenant.tenantId(), time,
+        return new AccessEvent(uuid7(time).toString(), tenant.tenantId(), time,
                 personId, badgeId, site.siteId(), location.locationId(), direction, granted ? "GRANT" : "DENY",
                 granted ? "ACCESS_GRANTED" : "ACCESS_DENIED", denyReason, denyCode, pacs, pacsEventId, payload,
                 suspicious, suspiciousReason, score);
@@ -97,6 +97,18 @@ public class AccessEventGenerator {
     /** Vendor-flavoured deny code, e.g. LENEL-102 for an expired badge on OnGuard. */
     static String denyCode(PacsType pacs, String denyReason) {
         return pacs.name() + "-" + (101 + DENY_REASONS.indexOf(denyReason));
+    }
+
+    /**
+     * A time-ordered (version 7, RFC 9562) UUID for the event id: the event time's epoch millis in the
+     * first 48 bits, then random bits. cg_access_event's primary key (InnoDB's clustered index) then
+     * grows at its end instead of at random pages: inserts stay fast as the table grows past the
+     * buffer pool (random version 4 ids made MariaDB read a page from disk for most inserts).
+     */
+    UUID uuid7(Instant time) {
+        long msb = (time.toEpochMilli() << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 
     /** A random (version 4) UUID from the generator's own random source, so seeded runs repeat. */

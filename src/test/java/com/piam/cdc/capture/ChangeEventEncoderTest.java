@@ -7,6 +7,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,14 +42,21 @@ class ChangeEventEncoderTest {
                 .field("amount", org.apache.kafka.connect.data.Decimal.builder(2).optional().build())
                 .field("raw_payload", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("flag", Schema.OPTIONAL_BOOLEAN_SCHEMA)
+                .field("events_per_minute", Schema.OPTIONAL_FLOAT64_SCHEMA)
+                .field("tiny", Schema.OPTIONAL_INT8_SCHEMA)
+                .field("person", Schema.OPTIONAL_STRING_SCHEMA)
                 .build();
         Struct row = new Struct(schema).put("event_id", "e-\"1\"").put("event_time", 1795420701123L)
                 .put("suspicious_flag", (short) 1).put("latency_ms", 250).put("suspicious_score", 0.75f)
-                .put("amount", new BigDecimal("12.30")).put("raw_payload", null).put("flag", true);
+                .put("amount", new BigDecimal("12.30")).put("raw_payload", null).put("flag", true)
+                .put("events_per_minute", 12.5d).put("tiny", (byte) -3).put("person", "Zoë Müller \u2603");
         java.util.Map<String, Object> columns = ChangeEventEncoder.columns(row);
-        assertThat(ChangeRecords.flattened(row, "u", 1795420701999L, false))
-                .isEqualTo(ChangeRecords.flattened(columns, "u", 1795420701999L, false));
-        assertThat(ChangeRecords.flattened(row, "d", 1L, true)).isEqualTo(ChangeRecords.flattened(columns, "d", 1L, true));
+        // UTF-8 bytes, identical to what the ObjectMapper renders for the same row as a map
+        assertThat(new String(ChangeRecords.flattened(row, "u", 1795420701999L, false), StandardCharsets.UTF_8))
+                .isEqualTo(ChangeRecords.flattened(columns, "u", 1795420701999L, false))
+                .contains("\"suspicious_score\":0.75", "\"events_per_minute\":12.5", "\"tiny\":-3", "\"person\":\"Zoë Müller \u2603\"");
+        assertThat(new String(ChangeRecords.flattened(row, "d", 1L, true), StandardCharsets.UTF_8))
+                .isEqualTo(ChangeRecords.flattened(columns, "d", 1L, true));
         Struct key = new Struct(SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build()).put("event_id", "e-1");
         assertThat(ChangeRecords.key(key)).isEqualTo(ChangeRecords.key(ChangeEventEncoder.columns(key))).isEqualTo("{\"event_id\":\"e-1\"}");
     }

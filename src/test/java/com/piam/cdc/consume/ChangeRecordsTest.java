@@ -90,8 +90,17 @@ class ChangeRecordsTest {
 
     @Test
     void tombstoneHasNoRow() throws Exception {
-        assertThat(ChangeRecords.parse(null)).isNull();
+        assertThat(ChangeRecords.parse((String) null)).isNull();
         assertThat(ChangeRecords.parse("")).isNull();
+        assertThat(ChangeRecords.parse("  \n")).isNull();
+        assertThat(ChangeRecords.parse((byte[]) null)).isNull();
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefusedWithAReason() {
+        byte[] latin1 = "{\"event_id\":\"Zo\u00eb\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ChangeRecords.parse(latin1))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("not valid JSON").hasMessageContaining("UTF-8");
     }
 
     @ParameterizedTest

@@ -139,12 +139,28 @@ class AccessEventGeneratorTest {
     }
 
     @Test
-    void eventIdsAreUniqueVersionFourUuids() {
+    void eventIdsAreUniqueTimeOrderedUuids() {
         Set<String> ids = new HashSet<>();
         for (AccessEvent e : events) {
-            assertThat(UUID.fromString(e.eventId()).version()).isEqualTo(4);
+            UUID id = UUID.fromString(e.eventId());
+            assertThat(id.version()).isEqualTo(7);
+            assertThat(id.variant()).isEqualTo(2);
+            assertThat(id.getMostSignificantBits() >>> 16).isEqualTo(e.eventTime().toEpochMilli());
             assertThat(ids.add(e.eventId())).isTrue();
         }
         assertThat(events.stream().map(AccessEvent::pacsEventId).distinct().count()).isEqualTo(DRAWS);
+    }
+
+    @Test
+    void laterEventsGetLargerIdsSoMySqlAppendsToThePrimaryKey() {
+        AccessEventGenerator g = new AccessEventGenerator(List.of(DIMS.tenant("acme")), 0.75, 0.05,
+                new SplittableRandom(7), Clock.systemUTC(), new ConnectorActivity());
+        Instant t = Instant.parse("2026-11-23T10:15:30.123Z");
+        String previous = "";
+        for (int i = 0; i < 1000; i++) {
+            String id = g.uuid7(t.plusMillis(i)).toString();
+            assertThat(id).isGreaterThan(previous); // string order = the VARCHAR key's order
+            previous = id;
+        }
     }
 }

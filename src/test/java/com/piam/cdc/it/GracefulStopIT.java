@@ -47,8 +47,15 @@ class GracefulStopIT extends PipelineITSupport {
         LoaderCommits commits = bean("loaderCommits-consume-access-events", LoaderCommits.class);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
              Connection db = Cloudgate.connect()) {
-            // earlier leftovers first: wait until the consumer has caught up with the topic
-            await().atMost(Duration.ofSeconds(60)).until(() -> commits.lag() == 0);
+            // earlier leftovers first: wait until capture has caught up with the binlog (the topic's
+            // end stops moving) and the consumer with the topic
+            long[] lastEnd = {-1};
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                long now = end(admin);
+                boolean settled = now == lastEnd[0] && commits.lag() == 0;
+                lastEnd[0] = now;
+                return settled;
+            });
             long before = end(admin);
             Cloudgate.insertAccessEvents(db, prefix, 0, 50);
             await().atMost(Duration.ofSeconds(20)).until(() -> end(admin) >= before + 50);

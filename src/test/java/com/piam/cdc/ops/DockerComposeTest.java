@@ -91,7 +91,7 @@ class DockerComposeTest {
                     .as(name + " is a setting the runtime reads (application.properties) or JAVA_OPTS (Dockerfile)").isTrue();
         }
         assertThat(env).containsEntry("SOURCE_FLAVOR", "mysql").containsKey("INGEST_MODE");
-        assertThat(Files.readString(Path.of("Dockerfile"))).contains("$JAVA_OPTS", "USER piam", "eclipse-temurin:17-jre");
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("${JAVA_OPTS:-@/app/runtime.jvm}", "COPY ops/runtime.jvm /app/runtime.jvm", "USER piam", "eclipse-temurin:17-jre");
     }
 
     @Test
