@@ -70,6 +70,7 @@ public final class Bench {
         System.out.printf("bench: runtime %s against MySQL %s, Kafka %s, ClickHouse %s%n", JAR,
                 settings.mysqlJdbcUrl(), settings.cdc().kafkaBootstrap(), settings.clickHouseJdbcUrl().replaceFirst("\\?.*", ""));
 
+        drainBacklog();
         throughput("200-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", "200"));
         throughput(largeBatch + "-row batches", rate, seconds, Map.of("MAX_BATCH_EVENTS", String.valueOf(largeBatch),
                 "MAX_BUFFERED_ROWS", String.valueOf(Math.max(4 * largeBatch, 5000))));
@@ -187,6 +188,74 @@ public final class Bench {
         }
     }
 
+    /**
+     * Rows that earlier runs left in MySQL but not yet in ClickHouse (a runtime stopped mid-backlog)
+     * would be drained inside the first phase and spoil its figures: a runtime with the generator
+     * off drains them first, until MySQL's newest row is visible in ClickHouse.
+     */
+    private void drainBacklog() throws Exception {
+        String[] newest = newestMysqlRow();
+        if (newest == null || clickHouseHas(newest)) {
+            return;
+        }
+        System.out.printf("%n--- backlog left by earlier runs: MySQL's newest row (%s at %s) is not in ClickHouse yet; "
+                + "draining it first, generator off ---%n", newest[1], newest[2]);
+        try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("EVENT_RATE_PER_SECOND", "0.001"))) {
+            long start = System.currentTimeMillis();
+            long rows = clickHouseRows();
+            long progressAt = start;
+            long printedAt = start;
+            while (!clickHouseHas(newest)) {
+                if (!runtime.process.isAlive()) {
+                    throw new IllegalStateException("the runtime exited with " + runtime.process.exitValue() + "; see " + runtime.log);
+                }
+                Thread.sleep(2000);
+                long now = System.currentTimeMillis();
+                long r = clickHouseRows();
+                if (r != rows) {
+                    rows = r;
+                    progressAt = now;
+                } else if (now - progressAt > 120_000) {
+                    throw new IllegalStateException("the backlog stopped draining (ClickHouse unchanged for 2 min, MySQL's newest row "
+                            + newest[1] + " still missing); see " + runtime.log + ", or start from empty tables: ops/local/stack.sh reset");
+                }
+                if (now - printedAt >= 10_000) {
+                    printedAt = now;
+                    System.out.printf("  %3d s: ClickHouse %,d rows%n", (now - start) / 1000, rows);
+                }
+            }
+            System.out.printf("  backlog drained in %.0f s%n", (System.currentTimeMillis() - start) / 1000.0);
+        }
+    }
+
+    /** The newest access event in MySQL of the configured tenants: tenant, event_id, event time; null when none. */
+    private String[] newestMysqlRow() throws Exception {
+        String[] newest = null;
+        try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
+                "SELECT event_id, event_time FROM cg_access_event WHERE tenant_id = ? ORDER BY event_time DESC LIMIT 1")) {
+            for (String tenant : settings.tenants()) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && (newest == null || rs.getString(2).compareTo(newest[2]) > 0)) {
+                        newest = new String[] {tenant, rs.getString(1), rs.getString(2)};
+                    }
+                }
+            }
+        }
+        return newest;
+    }
+
+    /** Whether ClickHouse holds the row {tenant, event_id} (a primary-key lookup). */
+    private boolean clickHouseHas(String[] row) throws Exception {
+        return clickHouseLongs("SELECT count(), 0 FROM " + settings.clickHouseDatabase() + ".fact_access_events WHERE tenant_id = '"
+                + row[0].replace("'", "\\'") + "' AND event_id = '" + row[1].replace("'", "\\'") + "'")[0] > 0;
+    }
+
+    /** All rows of the fact table, replays included: a progress figure only. */
+    private long clickHouseRows() throws Exception {
+        return clickHouseLongs("SELECT count(), 0 FROM " + settings.clickHouseDatabase() + ".fact_access_events")[0];
+    }
+
     private void freshness(int seconds) throws Exception {
         System.out.printf("%n--- freshness at 10 events/s for %d s ---%n", seconds);
         try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("EVENT_RATE_PER_SECOND", "10"))) {
@@ -205,7 +274,8 @@ public final class Bench {
             try (Connection ch = clickHouse(); Statement st = ch.createStatement(); ResultSet rs = st.executeQuery(
                     "SELECT count(), quantilesExact(0.5, 0.95, 0.99)(f), max(f) FROM (SELECT event_id, "
                             + "toInt64(min(ingest_ts_ms)) - toInt64(any(event_time_ms)) AS f FROM " + settings.clickHouseDatabase()
-                            + ".fact_access_events WHERE event_time_ms >= " + from + " AND event_time_ms < " + until
+                            + ".fact_access_events WHERE event_time >= toDateTime(" + from / 1000 + ") AND event_time_ms >= " + from
+                            + " AND event_time_ms < " + until
                             + " GROUP BY event_id)")) {
                 rs.next();
                 String q = rs.getString(2).replaceAll("[\\[\\]]", "");
@@ -236,8 +306,8 @@ public final class Bench {
 
     private long mysqlRowsSince(long sinceMs) throws Exception {
         try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM cg_access_event WHERE event_time >= ?")) {
-            ps.setObject(1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
+                "SELECT count(*) FROM cg_access_event WHERE " + sinceSql())) {
+            bindSince(ps, sinceMs);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -247,8 +317,8 @@ public final class Bench {
 
     private long[] mysqlTimeRange(long sinceMs) throws Exception {
         try (Connection c = mysql(); PreparedStatement ps = c.prepareStatement(
-                "SELECT min(event_time), max(event_time) FROM cg_access_event WHERE event_time >= ?")) {
-            ps.setObject(1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
+                "SELECT min(event_time), max(event_time) FROM cg_access_event WHERE " + sinceSql())) {
+            bindSince(ps, sinceMs);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new long[] {
@@ -258,16 +328,39 @@ public final class Bench {
         }
     }
 
+    /**
+     * The bench's own queries must not load the machine they measure: on a table of millions of rows a
+     * bare {@code event_time >= ?} scans the whole index every poll (seconds of MariaDB CPU). Naming the
+     * tenants turns it into ranges of idx_tenant_time (only the bench's rows are read), and the
+     * {@code event_time} bound on the ClickHouse side lets it skip every older part by its minmax index.
+     */
+    private String sinceSql() {
+        return "tenant_id IN (" + String.join(", ", java.util.Collections.nCopies(settings.tenants().size(), "?"))
+                + ") AND event_time >= ?";
+    }
+
+    private void bindSince(PreparedStatement ps, long sinceMs) throws Exception {
+        List<String> tenants = settings.tenants();
+        for (int i = 0; i < tenants.size(); i++) {
+            ps.setString(i + 1, tenants.get(i));
+        }
+        ps.setObject(tenants.size() + 1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
+    }
+
+    private String clickHouseSince(long sinceMs) {
+        return settings.clickHouseDatabase() + ".fact_access_events WHERE event_time >= toDateTime(" + sinceMs / 1000
+                + ") AND event_time_ms >= " + sinceMs;
+    }
+
     /** Distinct rows (exact under replay) generated since the given time that ClickHouse holds. */
     private long clickHouseRowsSince(long sinceMs) throws Exception {
-        return clickHouseLongs("SELECT uniqExact(event_id), 0 FROM " + settings.clickHouseDatabase()
-                + ".fact_access_events WHERE event_time_ms >= " + sinceMs)[0];
+        return clickHouseLongs("SELECT uniqExact(event_id), 0 FROM " + clickHouseSince(sinceMs))[0];
     }
 
     /** First and last time a row generated since the given time first became visible in ClickHouse. */
     private long[] clickHouseIngestRange(long sinceMs) throws Exception {
         return clickHouseLongs("SELECT min(i), max(i) FROM (SELECT event_id, min(ingest_ts_ms) AS i FROM "
-                + settings.clickHouseDatabase() + ".fact_access_events WHERE event_time_ms >= " + sinceMs + " GROUP BY event_id)");
+                + clickHouseSince(sinceMs) + " GROUP BY event_id)");
     }
 
     private long[] clickHouseLongs(String sql) throws Exception {
