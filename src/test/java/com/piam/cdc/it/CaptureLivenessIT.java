@@ -67,7 +67,7 @@ class CaptureLivenessIT extends PipelineITSupport {
             Cloudgate.insertAccessEvents(db, prefix, 0, 20);
         }
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                clickHouse("SELECT count() FROM piam.access_events_current WHERE event_id LIKE '" + prefix + "%'") == 20);
+                clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix)) == 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.lastProblem().isEmpty());
         assertThat(watchdog.restarts()).as("restart count resets once capture works").isZero();
     }

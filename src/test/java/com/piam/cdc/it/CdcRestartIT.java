@@ -22,7 +22,7 @@ class CdcRestartIT {
     @Test
     void crashAndRestartLosesNothingAndShowsNoDuplicates() throws Exception {
         String prefix = "it-restart-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        String mine = " FROM piam.access_events_current WHERE event_id LIKE '" + prefix + "%'";
+        String mine = CurrentView.accessEventsWithPrefix(prefix);
         String raw = "SELECT count() FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'";
         RuntimeProcess first = RuntimeProcess.start(CDC);
         try (Connection db = Cloudgate.connect()) {
@@ -80,7 +80,7 @@ class CdcRestartIT {
         }
         RuntimeProcess second = RuntimeProcess.start(CDC);
         try {
-            String mine = " FROM piam.access_events_current WHERE event_id LIKE '" + prefix + "%'";
+            String mine = CurrentView.accessEventsWithPrefix(prefix);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> ClickHouseQuery.count("SELECT count()" + mine) >= 1000);
             assertThat(ClickHouseQuery.count("SELECT count()" + mine)).isEqualTo(1000);

@@ -83,7 +83,7 @@ class JmxRouteControlIT extends PipelineITSupport {
             assertThat(status.reasons()).contains("routes: load-access-events is Stopped");
 
             invoke(mbeans, "load-access-events", "start");
-            await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count() FROM piam.access_events_current" + mine) == 500);
+            await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix)) == 500);
             await().atMost(Duration.ofSeconds(10)).until(() -> lag(admin) == 0);
         }
         assertThat(clickHouse("SELECT uniqExact(event_id) FROM piam.fact_access_events" + mine)).isEqualTo(500);
