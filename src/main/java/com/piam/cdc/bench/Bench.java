@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -335,7 +336,7 @@ public final class Bench {
      * {@code event_time} bound on the ClickHouse side lets it skip every older part by its minmax index.
      */
     private String sinceSql() {
-        return "tenant_id IN (" + String.join(", ", java.util.Collections.nCopies(settings.tenants().size(), "?"))
+        return "tenant_id IN (" + String.join(", ", Collections.nCopies(settings.tenants().size(), "?"))
                 + ") AND event_time >= ?";
     }
 

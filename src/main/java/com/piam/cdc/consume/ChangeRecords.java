@@ -76,7 +76,7 @@ public final class ChangeRecords {
             return node;
         } catch (JsonProcessingException e) {
             throw new BadRecordException("value is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadRecordException("value cannot be read: " + e.getMessage(), e);
         }
     }
