@@ -91,6 +91,7 @@ public final class Bench {
         try (RuntimeProcess runtime = RuntimeProcess.start(runEnv)) {
             long since = runtime.startedMs;
             awaitFirstRow(runtime, since);
+            CpuWindow cpu = CpuWindow.start(runtime, clickHouseRowsSince(since));
             long windowStart = System.currentTimeMillis();
             long windowEnd = windowStart + seconds * 1000L;
             while (System.currentTimeMillis() < windowEnd) {
@@ -111,13 +112,14 @@ public final class Bench {
                 }
                 Thread.sleep(500);
             }
+            String cpuFigures = cpu.figures(loaded);
             long[] commits = mysqlTimeRange(since); // first and last event time (commit follows within ms)
             long[] visible = clickHouseIngestRange(since);
             double e2e = generated * 1000.0 / Math.max(1, visible[1] - commits[0]);
             double commitRate = generated * 1000.0 / Math.max(1, commits[1] - commits[0]);
             report.add(String.format(Locale.ROOT,
-                    "throughput, %-16s %,8.0f events/s end to end (%,d rows: first MySQL commit -> last visible in ClickHouse %.1f s); generator committed %,.0f events/s; runtime RSS max %d MB",
-                    profile + ":", e2e, generated, (visible[1] - commits[0]) / 1000.0, commitRate, runtime.maxRssMb));
+                    "throughput, %-16s %,8.0f events/s end to end (%,d rows: first MySQL commit -> last visible in ClickHouse %.1f s); generator committed %,.0f events/s; runtime RSS max %d MB; %s",
+                    profile + ":", e2e, generated, (visible[1] - commits[0]) / 1000.0, commitRate, runtime.maxRssMb, cpuFigures));
             System.out.println("  " + report.get(report.size() - 1));
         }
     }
@@ -134,15 +136,18 @@ public final class Bench {
             awaitFirstRow(runtime, since);
             long windowStart = System.currentTimeMillis();
             long first = clickHouseRowsSince(since);
+            CpuWindow cpu = CpuWindow.start(runtime, first);
             while (System.currentTimeMillis() < windowStart + seconds * 1000L) {
                 runtime.sampleRss();
                 Thread.sleep(1000);
             }
-            long rows = clickHouseRowsSince(since) - first;
+            long now = clickHouseRowsSince(since);
+            String cpuFigures = cpu.figures(now);
+            long rows = now - first;
             double perSecond = rows * 1000.0 / (System.currentTimeMillis() - windowStart);
             report.add(String.format(Locale.ROOT,
-                    "direct mode, 200-row batches: %,8.0f rows/s loaded into ClickHouse (%,d rows in %d s; the loader's capacity without the CDC path); runtime RSS max %d MB",
-                    perSecond, rows, seconds, runtime.maxRssMb));
+                    "direct mode, 200-row batches: %,8.0f rows/s loaded into ClickHouse (%,d rows in %d s; the loader's capacity without the CDC path); runtime RSS max %d MB; %s",
+                    perSecond, rows, seconds, runtime.maxRssMb, cpuFigures));
             System.out.println("  " + report.get(report.size() - 1));
         }
     }
@@ -173,18 +178,23 @@ public final class Bench {
         try (RuntimeProcess runtime = RuntimeProcess.start(Map.of("MAX_BATCH_EVENTS", "200"))) {
             long deadline = System.currentTimeMillis() + 600_000;
             long loaded;
+            CpuWindow cpu = null; // from the first row loaded: the start-up is not the pipeline's cost
             while ((loaded = clickHouseRowsSince(since)) < generated) {
                 runtime.sampleRss();
+                if (cpu == null && loaded > 0) {
+                    cpu = CpuWindow.start(runtime, loaded);
+                }
                 if (System.currentTimeMillis() > deadline || !runtime.process.isAlive()) {
                     throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse; see " + runtime.log);
                 }
                 Thread.sleep(500);
             }
+            String cpuFigures = cpu == null ? "CPU not measured (drained before the first reading)" : cpu.figures(loaded);
             long[] visible = clickHouseIngestRange(since);
             double rate200 = generated * 1000.0 / Math.max(1, visible[1] - visible[0]);
             report.add(String.format(Locale.ROOT,
-                    "backlog drain, 200-row batches: %,6.0f events/s (%,d rows: first -> last visible in ClickHouse %.1f s, start-up excluded); runtime RSS max %d MB",
-                    rate200, generated, (visible[1] - visible[0]) / 1000.0, runtime.maxRssMb));
+                    "backlog drain, 200-row batches: %,6.0f events/s (%,d rows: first -> last visible in ClickHouse %.1f s, start-up excluded); runtime RSS max %d MB; %s",
+                    rate200, generated, (visible[1] - visible[0]) / 1000.0, runtime.maxRssMb, cpuFigures));
             System.out.println("  " + report.get(report.size() - 1));
         }
     }
@@ -398,6 +408,59 @@ public final class Bench {
         throw new IllegalArgumentException(key + "=" + v + ": must be a whole number greater than 0");
     }
 
+    /**
+     * CPU between two readings of /proc: the runtime process's (per row loaded in between) and the
+     * whole machine's (cores busy). Per-row CPU is the steadier figure: throughput moves ±20% from run
+     * to run with ClickHouse's merges, the runtime's CPU per row much less.
+     */
+    private static final class CpuWindow {
+        private static final double TICKS_PER_SECOND = 100; // Linux USER_HZ
+        private final RuntimeProcess runtime;
+        private final long rows;
+        private final long processTicks;
+        private final long[] machine;
+
+        private CpuWindow(RuntimeProcess runtime, long rows) {
+            this.runtime = runtime;
+            this.rows = rows;
+            this.processTicks = runtime.cpuTicks();
+            this.machine = machineTicks();
+        }
+
+        static CpuWindow start(RuntimeProcess runtime, long rowsLoaded) {
+            return new CpuWindow(runtime, rowsLoaded);
+        }
+
+        /** "runtime CPU N µs per row, machine X of N cores busy"; empty figures where /proc cannot be read. */
+        String figures(long rowsLoaded) {
+            long ticks = runtime.cpuTicks() - processTicks;
+            long[] now = machineTicks();
+            long loaded = rowsLoaded - rows;
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (processTicks < 0 || ticks < 0 || machine == null || now == null || loaded <= 0) {
+                return "CPU not measured (no /proc)";
+            }
+            double busy = (double) (now[0] - machine[0]) / Math.max(1, now[1] - machine[1]) * cores;
+            return String.format(Locale.ROOT, "runtime CPU %,.0f µs per row, machine %.2f of %d cores busy",
+                    ticks / TICKS_PER_SECOND * 1e6 / loaded, busy, cores);
+        }
+
+        /** {busy, total} jiffies of all CPUs from /proc/stat; null without it. */
+        private static long[] machineTicks() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                    total += Long.parseLong(f[i]);
+                }
+                long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+                return new long[] {total - idle, total};
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+
     /** The packaged runtime as its own process (as ops/local/runtime.sh runs it), with JMX on a free local port. */
     private static final class RuntimeProcess implements AutoCloseable {
         final Process process;
@@ -447,6 +510,17 @@ public final class Bench {
                 }
             } catch (Exception e) {
                 // process gone or no /proc: RSS stays unreported (0)
+            }
+        }
+
+        /** User + system CPU of the process in clock ticks (/proc/PID/stat); -1 when it cannot be read. */
+        long cpuTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            } catch (Exception e) {
+                return -1;
             }
         }
 
