@@ -91,7 +91,7 @@ public final class Bench {
         try (RuntimeProcess runtime = RuntimeProcess.start(runEnv)) {
             long since = runtime.startedMs;
             awaitFirstRow(runtime, since);
-            CpuWindow cpu = CpuWindow.start(runtime, clickHouseRowsSince(since));
+            CpuWindow cpu = new CpuWindow(runtime, clickHouseRowsSince(since));
             long windowStart = System.currentTimeMillis();
             long windowEnd = windowStart + seconds * 1000L;
             while (System.currentTimeMillis() < windowEnd) {
@@ -136,7 +136,7 @@ public final class Bench {
             awaitFirstRow(runtime, since);
             long windowStart = System.currentTimeMillis();
             long first = clickHouseRowsSince(since);
-            CpuWindow cpu = CpuWindow.start(runtime, first);
+            CpuWindow cpu = new CpuWindow(runtime, first);
             while (System.currentTimeMillis() < windowStart + seconds * 1000L) {
                 runtime.sampleRss();
                 Thread.sleep(1000);
@@ -182,7 +182,7 @@ public final class Bench {
             while ((loaded = clickHouseRowsSince(since)) < generated) {
                 runtime.sampleRss();
                 if (cpu == null && loaded > 0) {
-                    cpu = CpuWindow.start(runtime, loaded);
+                    cpu = new CpuWindow(runtime, loaded);
                 }
                 if (System.currentTimeMillis() > deadline || !runtime.process.isAlive()) {
                     throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse; see " + runtime.log);
@@ -420,15 +420,12 @@ public final class Bench {
         private final long processTicks;
         private final long[] machine;
 
-        private CpuWindow(RuntimeProcess runtime, long rows) {
+        /** Starts the window now, with rowsLoaded rows already in ClickHouse. */
+        CpuWindow(RuntimeProcess runtime, long rowsLoaded) {
             this.runtime = runtime;
-            this.rows = rows;
+            this.rows = rowsLoaded;
             this.processTicks = runtime.cpuTicks();
             this.machine = machineTicks();
-        }
-
-        static CpuWindow start(RuntimeProcess runtime, long rowsLoaded) {
-            return new CpuWindow(runtime, rowsLoaded);
         }
 
         /** "runtime CPU N µs per row, machine X of N cores busy"; empty figures where /proc cannot be read. */
