@@ -11,12 +11,15 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.consume.ConsumeRoutes;
 import com.piam.cdc.consume.KafkaPreflight;
-import com.piam.cdc.consume.LoaderCommits;
+import com.piam.cdc.consume.DeadLetterWriter;
+import com.piam.cdc.consume.OffsetCommitListener;
 import com.piam.cdc.load.ClickHousePreflight;
 import com.piam.cdc.generate.CloudgateWriter;
 import com.piam.cdc.generate.DimensionsRepository;
 import com.piam.cdc.generate.PacsSimulator;
 import com.piam.cdc.load.BatchWriterExecutor;
+import com.piam.cdc.load.DeadLetterFile;
+import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
 import com.piam.cdc.verify.PipelineStatusEndpoint;
@@ -78,7 +81,10 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC());
         PipelineMetrics metrics = new PipelineMetrics(context);
         registry.bind("pipelineMetrics", metrics);
-        FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs, metrics);
+        RowsSetAside setAside = new RowsSetAside();
+        registry.bind("rowsSetAside", setAside);
+        FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs, metrics,
+                setAside, new DeadLetterFile(new File(settings.cdc().dataDir())));
         registry.bind("pacsSimulator", simulator);
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
         registry.bind("factLoader", loader);
@@ -89,7 +95,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("connectorHealthWriter", connectorHealthWriter);
 
         if (settings.ingestMode() == IngestMode.CDC) {
-            addCdcRoutes(context, settings, clickHouse, metrics);
+            addCdcRoutes(context, settings, clickHouse, metrics, setAside, stopping);
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
         // the management HTTP server and the routes exist once the context has started
@@ -136,7 +142,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     awaitQuietly(accessEventsWriter);
                     awaitQuietly(connectorHealthWriter);
                     if (settings.ingestMode() == IngestMode.CDC) {
-                        LoaderCommits.commitRemaining(context, settings.cdc().kafkaBootstrap(), settings.cdc().consumerGroup());
+                        OffsetCommitListener.commitRemaining(context, settings.cdc().kafkaBootstrap(), settings.cdc().consumerGroup());
                     }
                     mysql.close();
                     clickHouse.close();
@@ -202,7 +208,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
     private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, RowsSetAside setAside, BooleanSupplier stopping) {
         PipelineSettings.Cdc cdc = settings.cdc();
         KafkaPreflight.check(cdc);
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
@@ -221,7 +227,11 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
                         cdc.accessEventTopic(), cdc.connectorHealthTopic());
             }
-            context.addRoutes(new ConsumeRoutes(cdc, settings.maxBufferedRows(), metrics));
+            DeadLetterWriter deadLetters = new DeadLetterWriter(cdc.kafkaBootstrap());
+            // started before the routes, stopped after them (Camel stops services in reverse order)
+            context.addService(deadLetters, true, true);
+            context.getRegistry().bind("deadLetterWriter", deadLetters);
+            context.addRoutes(new ConsumeRoutes(settings, metrics, deadLetters, setAside, stopping));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -23,6 +23,13 @@ public final class Retry {
         }
     }
 
+    /** Thrown for a failure the caller said is not worth retrying; the cause is the action's exception. */
+    public static class NotRetried extends RuntimeException {
+        public NotRetried(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private final Logger log;
     private final long firstDelayMs;
     private final long maxDelayMs;
@@ -40,6 +47,12 @@ public final class Retry {
      * ("insert of 200 rows into piam.fact_access_events"); {@code holding} describes what waits.
      */
     public <T> T run(String what, java.util.function.Supplier<String> holding, Action<T> action) {
+        return run(what, holding, e -> true, action);
+    }
+
+    /** As {@link #run(String, java.util.function.Supplier, Action)}; a failure {@code retriable} refuses throws {@link NotRetried}. */
+    public <T> T run(String what, java.util.function.Supplier<String> holding,
+            java.util.function.Predicate<Exception> retriable, Action<T> action) {
         long delay = firstDelayMs;
         long firstFailure = 0;
         for (int attempt = 1; ; attempt++) {
@@ -51,6 +64,9 @@ public final class Retry {
                 }
                 return result;
             } catch (Exception e) {
+                if (!retriable.test(e)) {
+                    throw new NotRetried(e);
+                }
                 if (firstFailure == 0) {
                     firstFailure = System.currentTimeMillis();
                 }

@@ -1,15 +1,15 @@
 package com.piam.cdc.capture;
 
-import com.piam.cdc.consume.ChangeRecords;
+import com.piam.cdc.record.ChangeJson;
+import com.piam.cdc.record.RecordFormat;
+import com.piam.cdc.record.Versions;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -55,44 +55,21 @@ public class ChangeEventEncoder implements Processor {
         long sourceTs = source != null && source.get("ts_ms") instanceof Number n ? n.longValue() : tsMs;
 
         Struct key = in.getHeader(DebeziumConstants.HEADER_KEY, Struct.class);
-        in.setBody(ChangeRecords.flattened(row, op, tsMs, delete));
-        in.setHeader(KafkaConstants.KEY, key == null ? null : ChangeRecords.key(key));
+        in.setBody(ChangeJson.value(row, op, tsMs, delete));
+        in.setHeader(KafkaConstants.KEY, key == null ? null : ChangeJson.key(key));
         in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-        in.setHeader(ChangeRecords.VERSION_HEADER, String.valueOf(version(source)));
-        in.setHeader(ChangeRecords.SOURCE_TS_HEADER, String.valueOf(sourceTs));
+        in.setHeader(RecordFormat.VERSION_HEADER, String.valueOf(version(source)));
+        in.setHeader(RecordFormat.SOURCE_TS_HEADER, String.valueOf(sourceTs));
         liveness.change(sourceTs, source);
     }
 
-    /** A row's columns in table order; DATETIME(3) values are already epoch millis (INT64). */
-    static Map<String, Object> columns(Struct struct) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Field f : struct.schema().fields()) {
-            m.put(f.name(), struct.get(f));
-        }
-        return m;
-    }
-
-    /**
-     * Binlog coordinates as one increasing number: file sequence x 10^12 + position x 10^3 + row in
-     * the event. A later change of the same row always has a larger version (ties, which only occur
-     * inside one transaction, resolve to the row inserted last).
-     */
+    /** The change's version from Debezium's source block: binlog file, position and row ({@link Versions#binlog}). */
     static long version(Map<String, Object> source) {
         if (source == null) {
             return 0;
         }
-        String file = String.valueOf(source.getOrDefault("file", ""));
-        long seq = 0;
-        int dot = file.lastIndexOf('.');
-        if (dot >= 0 && dot < file.length() - 1) {
-            try {
-                seq = Long.parseLong(file.substring(dot + 1));
-            } catch (NumberFormatException ignored) {
-                seq = 0;
-            }
-        }
         long pos = source.get("pos") instanceof Number n ? n.longValue() : 0;
-        long row = source.get("row") instanceof Number n ? Math.min(999, n.longValue()) : 0;
-        return seq * 1_000_000_000_000L + pos * 1_000L + row;
+        long row = source.get("row") instanceof Number n ? n.longValue() : 0;
+        return Versions.binlog(String.valueOf(source.getOrDefault("file", "")), pos, row);
     }
 }

@@ -1,6 +1,6 @@
 package com.piam.cdc.capture;
 
-import com.piam.cdc.consume.ChangeRecords;
+import com.piam.cdc.record.RecordFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -96,8 +96,8 @@ public class KafkaChangeSender implements Processor, Service {
         Message in = exchange.getMessage();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
                 in.getHeader(KafkaConstants.KEY, String.class), in.getBody(byte[].class));
-        header(record, ChangeRecords.VERSION_HEADER, in.getHeader(ChangeRecords.VERSION_HEADER, String.class));
-        header(record, ChangeRecords.SOURCE_TS_HEADER, in.getHeader(ChangeRecords.SOURCE_TS_HEADER, String.class));
+        header(record, RecordFormat.VERSION_HEADER, in.getHeader(RecordFormat.VERSION_HEADER, String.class));
+        header(record, RecordFormat.SOURCE_TS_HEADER, in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class));
         KafkaProducer<String, byte[]> p;
         synchronized (lock) {
             p = producer;

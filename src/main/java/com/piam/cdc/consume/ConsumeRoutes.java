@@ -1,66 +1,70 @@
 package com.piam.cdc.consume;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.config.PipelineSettings;
-import com.piam.cdc.load.LoadBatch;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.RoutePolicySupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
 
 /**
  * Routes consume-access-events and consume-connector-health: Kafka → the spec's mapping → the
- * load routes' buffers (the same aggregator and loader as direct mode). Offsets are committed
- * (LoaderCommits) only after the ClickHouse insert that holds the records. A record that cannot be parsed
- * or mapped goes to {@code <topic>.dlq} with the reason in a header, and the flow goes on.
+ * load routes' buffers (the same aggregator and loader as direct mode). Each record becomes a
+ * change the loader settles (loaded, or set aside on {@code <topic>.dlq}); the route's
+ * {@link OffsetCommitListener} commits a partition only up to its first unsettled record. A record
+ * that cannot be read or mapped is set aside here ({@link RecordIntake}) and the flow goes on.
  */
 public class ConsumeRoutes extends RouteBuilder {
 
-    public static final String DLQ_REASON_HEADER = "piam_dlq_reason";
-    public static final String DLQ_SOURCE_HEADER = "piam_dlq_source";
-
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumeRoutes.class);
+    /** Bean name of a consume route's commit listener: {@code offsetCommits-<routeId>}. */
+    public static final String COMMITS_BEAN_PREFIX = "offsetCommits-";
 
     private final PipelineSettings.Cdc cdc;
     private final int bufferSize;
-
     private final PipelineMetrics metrics;
+    private final DeadLetterWriter deadLetters;
+    private final RowsSetAside setAside;
+    private final BooleanSupplier stopping;
+    private final long maxBackoffMs;
+    private final String database;
 
-    public ConsumeRoutes(PipelineSettings.Cdc cdc, int bufferSize, PipelineMetrics metrics) {
-        this.cdc = cdc;
-        this.bufferSize = bufferSize;
+    public ConsumeRoutes(PipelineSettings settings, PipelineMetrics metrics, DeadLetterWriter deadLetters,
+            RowsSetAside setAside, BooleanSupplier stopping) {
+        this.cdc = settings.cdc();
+        this.bufferSize = settings.maxBufferedRows();
         this.metrics = metrics;
-    }
-
-    @FunctionalInterface
-    interface Mapper {
-        Object map(JsonNode row, String version, String sourceTs) throws BadRecordException;
+        this.deadLetters = deadLetters;
+        this.setAside = setAside;
+        this.stopping = stopping;
+        this.maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
+        this.database = settings.clickHouseDatabase();
     }
 
     @Override
     public void configure() {
-        consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events", ChangeRecords::accessEvent);
-        consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health", ChangeRecords::connectorHealth);
+        consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events",
+                database + ".fact_access_events", ChangeMapping::accessEvent);
+        consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health",
+                database + ".fact_connector_health", ChangeMapping::connectorHealth);
     }
 
-    private void consume(String routeId, int order, String topic, String buffer, Mapper mapper) {
-        // offsets are committed only as the loader acknowledges inserts (see LoaderCommits)
-        LoaderCommits commits = new LoaderCommits();
+    private void consume(String routeId, int order, String topic, String buffer, String table, RecordIntake.Mapper mapper) {
+        OffsetCommitListener commits = new OffsetCommitListener();
         if (metrics != null) {
             metrics.gauge("piam.kafka.consumer.lag", "topic", topic, commits::lag);
         }
-        String commitsBean = "loaderCommits-" + routeId;
+        String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
+        RecordIntake intake = new RecordIntake(table, mapper, commits, deadLetters, setAside, stopping, maxBackoffMs);
         from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean
-                + "&maxPollRecords=1000&pollTimeoutMs=1000"
+                + "&maxPollRecords=500&pollTimeoutMs=1000"
+                // a poll holds at most this many bytes (Kafka's default is 50 MB: 64 KB rows would not fit the heap)
+                + "&fetchMaxBytes=" + (4 * 1024 * 1024) + "&maxPartitionFetchBytes=" + (2 * 1024 * 1024)
                 // values stay UTF-8 bytes: parsed as they are (no String in between), set aside unchanged
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
                 // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
@@ -79,34 +83,7 @@ public class ConsumeRoutes extends RouteBuilder {
                         }
                     }
                 })
-                .doTry()
-                    .process(exchange -> toChange(exchange, mapper))
-                .doCatch(BadRecordException.class)
-                    .process(ConsumeRoutes::toDeadLetter)
-                    .to("kafka:" + topic + ".dlq?brokers=" + cdc.kafkaBootstrap()
-                            + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer")
-                    .setBody(constant(LoadBatch.OFFSET_ONLY))
-                .end()
+                .process(intake)
                 .to(buffer + "?size=" + bufferSize + "&blockWhenFull=true");
-    }
-
-    private static void toChange(Exchange exchange, Mapper mapper) throws BadRecordException {
-        Message in = exchange.getMessage();
-        JsonNode row = ChangeRecords.parse(in.getBody(byte[].class));
-        in.setBody(row == null ? LoadBatch.OFFSET_ONLY
-                : mapper.map(row, in.getHeader(ChangeRecords.VERSION_HEADER, String.class),
-                        in.getHeader(ChangeRecords.SOURCE_TS_HEADER, String.class)));
-    }
-
-    /** Keeps the original record (key, value) and says why and where it came from. */
-    private static void toDeadLetter(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String source = in.getHeader(KafkaConstants.TOPIC) + "/" + in.getHeader(KafkaConstants.PARTITION) + "/"
-                + in.getHeader(KafkaConstants.OFFSET);
-        String reason = cause == null ? "unknown" : cause.getMessage();
-        in.setHeader(DLQ_REASON_HEADER, reason);
-        in.setHeader(DLQ_SOURCE_HEADER, source);
-        LOG.warn("Set aside record {}: {} -> {}.dlq", source, reason, in.getHeader(KafkaConstants.TOPIC));
     }
 }

@@ -7,7 +7,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
+import com.piam.cdc.record.RecordFormat;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +22,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks Kafka is reachable and creates the CDC topics (and their dead-letter topics) with
- * KAFKA_TOPIC_PARTITIONS partitions if they do not exist yet.
+ * KAFKA_TOPIC_PARTITIONS partitions if they do not exist yet. Dead-letter topics take records up
+ * to {@link DeadLetterWriter#MAX_RECORD_BYTES} (a change as large as its topic holds, plus the
+ * reason), also when they existed before.
  */
 public final class KafkaPreflight {
+
+    private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    private static final String DLQ_MAX = String.valueOf(DeadLetterWriter.MAX_RECORD_BYTES);
 
     private KafkaPreflight() {
     }
@@ -31,15 +43,24 @@ public final class KafkaPreflight {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
+            Map<ConfigResource, Collection<AlterConfigOp>> dlqSize = new HashMap<>();
             for (String topic : List.of(cdc.accessEventTopic(), cdc.connectorHealthTopic())) {
-                for (String t : List.of(topic, topic + ".dlq")) {
-                    if (!existing.contains(t)) {
-                        missing.add(new NewTopic(t, t.endsWith(".dlq") ? 1 : cdc.topicPartitions(), (short) 1));
-                    }
+                String dlq = RecordFormat.deadLetterTopic(topic);
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, cdc.topicPartitions(), (short) 1));
+                }
+                if (!existing.contains(dlq)) {
+                    missing.add(new NewTopic(dlq, 1, (short) 1).configs(Map.of(MAX_MESSAGE_BYTES, DLQ_MAX)));
+                } else {
+                    dlqSize.put(new ConfigResource(ConfigResource.Type.TOPIC, dlq), List.of(
+                            new AlterConfigOp(new ConfigEntry(MAX_MESSAGE_BYTES, DLQ_MAX), AlterConfigOp.OpType.SET)));
                 }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+            }
+            if (!dlqSize.isEmpty()) {
+                admin.incrementalAlterConfigs(dlqSize).all().get(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

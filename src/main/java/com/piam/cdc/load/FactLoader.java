@@ -1,5 +1,6 @@
 package com.piam.cdc.load;
 
+import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.Retry;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
@@ -7,22 +8,35 @@ import com.piam.cdc.domain.ConnectorHealth;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.component.seda.SedaEndpoint;
-import com.piam.cdc.PipelineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.io.File;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
  * Writes one completed batch into a ClickHouse fact table as ONE prepared JDBC batch insert and
- * logs one line for it. While ClickHouse fails, the batch is retried with backoff and kept; the
- * route's bounded buffer then fills and its producers wait, so memory stays bounded.
+ * logs one line for it. Every row ends loaded or set aside, never dropped:
+ * <ul>
+ *   <li>a value the column cannot hold is found before the insert ({@link FactTable#problem}) and the row set aside;</li>
+ *   <li>while ClickHouse fails (down, slow, too many parts...) the batch is retried with backoff and kept;
+ *   the route's bounded buffer then fills and its producers wait, so memory stays bounded;</li>
+ *   <li>when ClickHouse refuses a value ({@link InsertErrors}), the batch is halved until the refused rows
+ *   are alone; the rest goes in, the refused rows are set aside with ClickHouse's message.</li>
+ * </ul>
+ * Set aside means: on the CDC path the record goes to its topic's dead-letter topic (the delivery
+ * does that; if Kafka refuses, it is retried); in direct mode to a dead-letter file. Then the
+ * loaded rows' deliveries are settled, which lets their Kafka offsets be committed.
  */
 public class FactLoader {
 
@@ -38,12 +52,20 @@ public class FactLoader {
     private final AtomicLong lastIngestTsMs = new AtomicLong();
 
     private final PipelineMetrics metrics;
+    private final RowsSetAside setAside;
+    private final DeadLetterFile deadLetterFile;
     private final LoadState accessEventsState = new LoadState();
     private final LoadState connectorHealthState = new LoadState();
 
-    public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs, PipelineMetrics metrics) {
+    private record Rejected<T>(Change<T> change, String reason) {
+    }
+
+    public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs, PipelineMetrics metrics,
+            RowsSetAside setAside, DeadLetterFile deadLetterFile) {
         this.clickHouse = clickHouse;
         this.metrics = metrics;
+        this.setAside = setAside;
+        this.deadLetterFile = deadLetterFile;
         this.accessEvents = FactTable.accessEvents(database);
         this.connectorHealth = FactTable.connectorHealth(database);
         this.retry = new Retry(LOG, 500, maxBackoffMs, stopping);
@@ -67,6 +89,11 @@ public class FactLoader {
         return connectorHealthState;
     }
 
+    /** Rows set aside per table (by consume and by load), for the verifier. */
+    public RowsSetAside setAside() {
+        return setAside;
+    }
+
     public long rowsLoaded() {
         return rowsLoaded.get();
     }
@@ -75,41 +102,117 @@ public class FactLoader {
         return batchesLoaded.get();
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> void load(Exchange exchange, FactTable<T> table, LoadState state) throws InvalidPayloadException {
         LoadBatch batch = exchange.getMessage().getMandatoryBody(LoadBatch.class);
-        String what = "insert of " + batch.size() + " rows into " + table.name();
-        long ms = batch.size() == 0 ? 0 : retry.run(what, () -> backlog(exchange), () -> {
-            try {
-                long took = insert(table, batch);
-                state.succeeded();
-                return took;
-            } catch (Exception e) {
-                state.failed(e);
-                throw e;
-            }
-        });
-        // Only now is the batch safe in ClickHouse: acknowledge its Kafka offsets.
-        String committed = batch.acknowledge();
-        rowsLoaded.addAndGet(batch.size());
-        batchesLoaded.incrementAndGet();
-        if (metrics != null && batch.size() > 0) {
-            metrics.batchLoaded(table.name(), batch.size(), ms, batch.changes().stream().mapToLong(Change::sourceTsMs).toArray());
+        if (batch.size() == 0) {
+            return;
         }
-        if (committed.isEmpty()) {
-            LOG.info("Loaded {} rows into {} in {} ms", batch.size(), table.name(), ms);
+        List<Change<T>> rows = (List) batch.changes();
+        List<Change<T>> toInsert = new ArrayList<>(rows.size());
+        List<Rejected<T>> rejected = new ArrayList<>();
+        for (Change<T> c : rows) {
+            String problem = table.problem(c);
+            if (problem == null) {
+                toInsert.add(c);
+            } else {
+                rejected.add(new Rejected<>(c, problem));
+            }
+        }
+        long[] stats = new long[2]; // insert ms, inserts
+        List<Change<T>> loaded = insertIsolatingRefusals(exchange, table, state, toInsert, rejected, stats);
+        for (Rejected<T> r : rejected) {
+            setAside(table, r);
+        }
+        // Only now are the rows safe in ClickHouse (or set aside): settle their deliveries.
+        for (Change<T> c : loaded) {
+            if (c.delivery() != null) {
+                c.delivery().loaded();
+            }
+        }
+        rowsLoaded.addAndGet(loaded.size());
+        batchesLoaded.incrementAndGet();
+        if (metrics != null && !loaded.isEmpty()) {
+            metrics.batchLoaded(table.name(), loaded.size(), stats[0], loaded.stream().mapToLong(Change::sourceTsMs).toArray());
+        }
+        if (rejected.isEmpty()) {
+            LOG.info("Loaded {} rows into {} in {} ms", loaded.size(), table.name(), stats[0]);
         } else {
-            LOG.info("Loaded {} rows into {} in {} ms; committed {}", batch.size(), table.name(), ms, committed);
+            LOG.warn("Loaded {} rows into {} in {} ms ({} inserts); set aside {} rows", loaded.size(), table.name(), stats[0],
+                    stats[1], rejected.size());
         }
     }
 
-    /** Inserts the batch; returns how long ClickHouse took. */
-    @SuppressWarnings("unchecked")
-    private <T> long insert(FactTable<T> table, LoadBatch batch) throws SQLException {
+    /**
+     * Inserts the rows; when ClickHouse refuses a value, halves the failing part until the refused
+     * rows are alone (added to {@code rejected}). Returns the rows that went in.
+     */
+    private <T> List<Change<T>> insertIsolatingRefusals(Exchange exchange, FactTable<T> table, LoadState state,
+            List<Change<T>> rows, List<Rejected<T>> rejected, long[] stats) {
+        List<Change<T>> loaded = new ArrayList<>(rows.size());
+        Deque<List<Change<T>>> todo = new ArrayDeque<>();
+        if (!rows.isEmpty()) {
+            todo.push(rows);
+        }
+        while (!todo.isEmpty()) {
+            List<Change<T>> part = todo.pop();
+            String what = "insert of " + part.size() + " rows into " + table.name();
+            try {
+                stats[0] += retry.run(what, () -> backlog(exchange), e -> !InsertErrors.rejectsData(e), () -> {
+                    stats[1]++;
+                    try {
+                        long took = insert(table, part);
+                        state.succeeded();
+                        return took;
+                    } catch (Exception e) {
+                        if (!InsertErrors.rejectsData(e)) {
+                            state.failed(e);
+                        }
+                        throw e;
+                    }
+                });
+                loaded.addAll(part);
+            } catch (Retry.NotRetried refused) {
+                if (part.size() == 1) {
+                    rejected.add(new Rejected<>(part.get(0), InsertErrors.reason(refused.getCause())));
+                } else {
+                    int half = part.size() / 2;
+                    todo.push(part.subList(half, part.size()));
+                    todo.push(part.subList(0, half));
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** Sets one row aside (dead-letter topic or file), retrying until it is kept somewhere; records it for the verifier. */
+    private <T> void setAside(FactTable<T> table, Rejected<T> r) {
+        Change<T> c = r.change();
+        String reason = table.key().apply(c.row()) + ": " + r.reason();
+        String where;
+        if (c.delivery() != null) {
+            retry.run("setting aside " + c.delivery().where() + " (" + reason + ")",
+                    () -> "its partition is not committed past it", () -> {
+                        c.delivery().setAside(reason);
+                        return null;
+                    });
+            where = c.delivery().where() + " -> dead-letter topic";
+        } else {
+            File file = retry.run("writing a rejected row of " + table.name() + " to the dead-letter file",
+                    () -> "the batch waits", () -> deadLetterFile.write(table.name(), table.columns(), table.values().apply(c), reason));
+            where = file.getPath();
+        }
+        setAside.record(table.name(), reason, where);
+        LOG.warn("Set aside a row of {}: {} ({})", table.name(), reason, where);
+    }
+
+    /** Inserts the rows; returns how long ClickHouse took. */
+    private <T> long insert(FactTable<T> table, List<Change<T>> rows) throws SQLException {
         long start = System.nanoTime();
         try (Connection c = clickHouse.getConnection();
              PreparedStatement ps = c.prepareStatement(table.insertSql(nextIngestTsMs()))) {
-            for (Change<?> change : batch.changes()) {
-                Object[] values = table.values().apply((Change<T>) change);
+            for (Change<T> change : rows) {
+                Object[] values = table.values().apply(change);
                 for (int i = 0; i < values.length; i++) {
                     bind(ps, i + 1, values[i]);
                 }

@@ -13,8 +13,17 @@ import java.util.function.Function;
 /**
  * A ClickHouse fact table and the spec's mapping of a cloudgate row onto its columns, plus the
  * pipeline metadata columns. ingest_ts_ms is not mapped per row: the loader stamps each batch.
+ * {@code check} names a value the table's column cannot hold, before ClickHouse is asked: a
+ * DateTime outside 1970-01-01 00:00:00 .. 2106-02-07 06:28:15 UTC is not refused by ClickHouse
+ * 18.16 but silently stored as another time (1965 became 1970, 2200 became 0000-00-00), and its
+ * epoch millis make the UInt64 *_ms column refuse the whole insert.
  */
-public record FactTable<T>(String name, List<String> columns, Function<Change<T>, Object[]> values) {
+public record FactTable<T>(String name, List<String> columns, Function<Change<T>, Object[]> values,
+        Function<Change<T>, String> check, Function<T, String> key) {
+
+    /** First and last second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC). */
+    static final Instant DATETIME_MIN = Instant.EPOCH;
+    static final Instant DATETIME_MAX = Instant.ofEpochSecond(0xFFFFFFFFL);
 
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -33,7 +42,9 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                             e.pacsSource().name(), e.pacsEventId(), e.rawPayload() == null ? "" : e.rawPayload(),
                             e.suspicious() ? 1 : 0, e.suspiciousReason(), e.suspiciousScore(),
                             e.eventTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
-                });
+                },
+                c -> firstProblem(dateTimeProblem("event_time", c.row().eventTime()), sourceTsProblem(c)),
+                e -> "event_id=" + e.eventId());
     }
 
     public static FactTable<ConnectorHealth> connectorHealth(String database) {
@@ -50,7 +61,11 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                             dateTime(h.lastEventTime()), h.errorMessage(), h.errorCode(), h.endpointUrl(),
                             dateTime(h.lastSuccessfulSync()),
                             h.checkTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
-                });
+                },
+                c -> firstProblem(dateTimeProblem("check_time", c.row().checkTime()),
+                        dateTimeProblem("last_event_time", c.row().lastEventTime()),
+                        dateTimeProblem("last_successful_sync", c.row().lastSuccessfulSync()), sourceTsProblem(c)),
+                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime());
     }
 
     /**
@@ -60,6 +75,33 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
     public String insertSql(long ingestTsMs) {
         return "INSERT INTO " + name + " (" + String.join(", ", columns) + ", ingest_ts_ms) VALUES ("
                 + "?, ".repeat(columns.size()) + ingestTsMs + ")";
+    }
+
+    /** What is wrong with the change for this table, or null when every value fits its column. */
+    public String problem(Change<T> change) {
+        return check.apply(change);
+    }
+
+    /** "event_time 1965-03-01T10:00:00Z is before 1970 (ClickHouse DateTime holds ...)", or null. */
+    static String dateTimeProblem(String column, Instant t) {
+        if (t == null || (!t.isBefore(DATETIME_MIN) && !t.isAfter(DATETIME_MAX))) {
+            return null;
+        }
+        return column + " " + t + (t.isBefore(DATETIME_MIN) ? " is before 1970" : " is after 2106-02-07 06:28:15")
+                + " (ClickHouse DateTime holds 1970-01-01 00:00:00 to 2106-02-07 06:28:15 UTC)";
+    }
+
+    private static String sourceTsProblem(Change<?> c) {
+        return c.sourceTsMs() < 0 ? "source commit time " + c.sourceTsMs() + " is negative (ClickHouse UInt64 source_ts_ms)" : null;
+    }
+
+    private static String firstProblem(String... problems) {
+        for (String p : problems) {
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** ClickHouse DateTime text in UTC (second precision; the *_ms columns keep the milliseconds). */

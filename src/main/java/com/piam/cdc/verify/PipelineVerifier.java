@@ -7,7 +7,10 @@ import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.FactLoader;
+import com.piam.cdc.consume.DeadLetterWriter;
+import com.piam.cdc.consume.OffsetCommitListener;
 import com.piam.cdc.load.LoadState;
+import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.verify.PipelineStatus.Overall;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -57,6 +60,7 @@ public class PipelineVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineVerifier.class);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final int TIMEOUT_SECONDS = 5;
+    private static final long REJECT_WINDOW_MS = 10 * 60_000L;
 
     private final CamelContext context;
     private final PipelineSettings settings;
@@ -109,6 +113,7 @@ public class PipelineVerifier {
             stages.add(kafkaStage(now));
         }
         stages.add(loaderStage(now));
+        stages.add(rejectedStage());
         ClickHouseFacts target = clickHouseFacts();
         stages.add(clickHouseStage(target, now));
         stages.add(freshnessStage(target));
@@ -295,11 +300,26 @@ public class PipelineVerifier {
                 }
             }
             deadLetters(admin, topics, b);
+            heldBack(b);
         } catch (Exception e) {
             closeKafka();
             b.fact("reachable", false).problem("Kafka: " + problem(e, cdc.kafkaBootstrap()));
         }
         return b.build();
+    }
+
+    /** A partition whose commit waits behind a record for longer than the stale limit is named with its offset. */
+    private void heldBack(StageStatus.Builder b) {
+        DeadLetterWriter writer = context.getRegistry().lookupByNameAndType("deadLetterWriter", DeadLetterWriter.class);
+        String dlqProblem = writer == null ? "" : writer.lastFailure();
+        for (OffsetCommitListener commits : context.getRegistry().findByType(OffsetCommitListener.class)) {
+            for (String held : commits.heldBack(settings.verify().staleSeconds() * 1000L)) {
+                b.problem("Kafka: " + held + (dlqProblem.isEmpty() ? "" : "; dead-letter write failing: " + dlqProblem));
+            }
+        }
+        if (!dlqProblem.isEmpty()) {
+            b.fact("dead_letter_write", dlqProblem);
+        }
     }
 
     /** Records set aside on each {@code <topic>.dlq} (by design not a failure: the flow went on). */
@@ -373,7 +393,7 @@ public class PipelineVerifier {
             }
             names.add("kafka");
         }
-        names.addAll(List.of("loader", "clickhouse", "freshness"));
+        names.addAll(List.of("loader", "rejected", "clickhouse", "freshness"));
         return names;
     }
 
@@ -399,6 +419,28 @@ public class PipelineVerifier {
         } else if (now - Math.max(lastOk, startedMs) > staleSeconds * 1000L) {
             b.problem("loader: no batch loaded into " + table + " for " + age(now - Math.max(lastOk, startedMs)) + " ("
                     + routeId + " is " + routeStatus(routeId) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- rows set aside
+
+    /** Rows set aside in the last 10 minutes (consume: unreadable records; load: values ClickHouse cannot hold). */
+    private StageStatus rejectedStage() {
+        StageStatus.Builder b = StageStatus.of("rejected");
+        String db = settings.clickHouseDatabase();
+        rejected(b, db + ".fact_access_events", "access event");
+        rejected(b, db + ".fact_connector_health", "health row");
+        return b.build();
+    }
+
+    private void rejected(StageStatus.Builder b, String table, String what) {
+        RowsSetAside.Recent r = loader.setAside().recent(table, REJECT_WINDOW_MS);
+        b.fact("set_aside_10m " + table, r.count()).fact("set_aside_total " + table, r.total());
+        if (r.count() > 0) {
+            b.fact("newest_set_aside " + table, r.newestReason() + " (" + r.newestWhere() + ")");
+            b.problem("rejected: " + r.count() + " " + what + (r.count() == 1 ? "" : "s") + " set aside in the last 10 minutes"
+                    + ", newest " + CLOCK.format(Instant.ofEpochMilli(r.newestMs())) + ": " + r.newestReason()
+                    + " (" + r.newestWhere() + ")");
         }
     }
 

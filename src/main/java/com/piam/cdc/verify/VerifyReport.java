@@ -23,7 +23,7 @@ public final class VerifyReport {
     private static final String LINE = "=".repeat(60);
     private static final Map<String, String> TITLES = Map.of(
             "routes", "Routes", "mysql", "MySQL", "capture", "Capture (Debezium)", "kafka", "Kafka",
-            "loader", "Loader", "clickhouse", "ClickHouse", "freshness", "Freshness");
+            "loader", "Loader", "rejected", "Rows set aside", "clickhouse", "ClickHouse", "freshness", "Freshness");
 
     private VerifyReport() {
     }
@@ -79,7 +79,7 @@ public final class VerifyReport {
                 freshness = stage;
             }
             out.printf("  %-20s %s%n", TITLES.getOrDefault(name, name) + ":", stage.path("ok").asBoolean() ? "OK" : "FAIL");
-            if (!name.equals("routes") || !stage.path("ok").asBoolean()) {
+            if (!(name.equals("routes") || name.equals("rejected")) || !stage.path("ok").asBoolean()) {
                 facts(stage, out);
             }
         }

@@ -1,6 +1,10 @@
 package com.piam.cdc.capture;
 
-import com.piam.cdc.consume.ChangeRecords;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.piam.cdc.record.ChangeJson;
+import com.piam.cdc.record.Versions;
+import org.apache.kafka.connect.data.Field;
+import java.util.LinkedHashMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -20,7 +24,7 @@ class ChangeEventEncoderTest {
         long sameEventNextRow = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000002", "pos", 623573L, "row", 1));
         long later = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000002", "pos", 900000L, "row", 0));
         long nextFile = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000003", "pos", 4L, "row", 0));
-        assertThat(early).isEqualTo(2_000_623_573_000L);
+        assertThat(early).isEqualTo(Versions.binlog("mariadb-bin.000002", 623573L, 0));
         assertThat(early).isLessThan(sameEventNextRow).isLessThan(later);
         assertThat(later).isLessThan(nextFile);
     }
@@ -32,7 +36,7 @@ class ChangeEventEncoderTest {
     }
 
     @Test
-    void streamedJsonEqualsTheMapRendering() {
+    void streamedJsonEqualsTheMapRendering() throws Exception {
         Schema schema = SchemaBuilder.struct().name("cloudgate.cg_access_event.Value")
                 .field("event_id", Schema.STRING_SCHEMA)
                 .field("event_time", Schema.INT64_SCHEMA)
@@ -50,14 +54,33 @@ class ChangeEventEncoderTest {
                 .put("suspicious_flag", (short) 1).put("latency_ms", 250).put("suspicious_score", 0.75f)
                 .put("amount", new BigDecimal("12.30")).put("raw_payload", null).put("flag", true)
                 .put("events_per_minute", 12.5d).put("tiny", (byte) -3).put("person", "Zoë Müller \u2603");
-        java.util.Map<String, Object> columns = ChangeEventEncoder.columns(row);
+        java.util.Map<String, Object> columns = columns(row);
         // UTF-8 bytes, identical to what the ObjectMapper renders for the same row as a map
-        assertThat(new String(ChangeRecords.flattened(row, "u", 1795420701999L, false), StandardCharsets.UTF_8))
-                .isEqualTo(ChangeRecords.flattened(columns, "u", 1795420701999L, false))
+        assertThat(new String(ChangeJson.value(row, "u", 1795420701999L, false), StandardCharsets.UTF_8))
+                .isEqualTo(mapRendering(columns, "u", 1795420701999L, false))
                 .contains("\"suspicious_score\":0.75", "\"events_per_minute\":12.5", "\"tiny\":-3", "\"person\":\"Zoë Müller \u2603\"");
-        assertThat(new String(ChangeRecords.flattened(row, "d", 1L, true), StandardCharsets.UTF_8))
-                .isEqualTo(ChangeRecords.flattened(columns, "d", 1L, true));
+        assertThat(new String(ChangeJson.value(row, "d", 1L, true), StandardCharsets.UTF_8))
+                .isEqualTo(mapRendering(columns, "d", 1L, true));
         Struct key = new Struct(SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build()).put("event_id", "e-1");
-        assertThat(ChangeRecords.key(key)).isEqualTo(ChangeRecords.key(ChangeEventEncoder.columns(key))).isEqualTo("{\"event_id\":\"e-1\"}");
+        assertThat(ChangeJson.key(key)).isEqualTo(new ObjectMapper().writeValueAsString(columns(key))).isEqualTo("{\"event_id\":\"e-1\"}");
+    }
+
+    /** The ObjectMapper's rendering of the same row as a map: what the streamed JSON must equal. */
+    private static String mapRendering(Map<String, Object> row, String op, long tsMs, boolean deleted) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>(row);
+        out.put("__op", op);
+        out.put("__ts_ms", tsMs);
+        if (deleted) {
+            out.put("__deleted", "true");
+        }
+        return new ObjectMapper().writeValueAsString(out);
+    }
+
+    private static Map<String, Object> columns(Struct struct) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Field f : struct.schema().fields()) {
+            m.put(f.name(), struct.get(f));
+        }
+        return m;
     }
 }

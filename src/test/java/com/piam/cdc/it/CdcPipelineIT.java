@@ -1,6 +1,6 @@
 package com.piam.cdc.it;
 
-import com.piam.cdc.consume.ConsumeRoutes;
+import com.piam.cdc.record.RecordFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -137,14 +137,18 @@ class CdcPipelineIT extends PipelineITSupport {
             }
             assertThat(found).as("the malformed record on " + TOPIC + ".dlq").isNotNull();
             assertThat(found.value()).contains(badKey);
-            assertThat(new String(found.headers().lastHeader(ConsumeRoutes.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(found.headers().lastHeader(RecordFormat.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo("tenant_id is missing");
-            assertThat(new String(found.headers().lastHeader(ConsumeRoutes.DLQ_SOURCE_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(found.headers().lastHeader(RecordFormat.DLQ_SOURCE_HEADER).value(), StandardCharsets.UTF_8))
                     .startsWith(TOPIC + "/0/");
         }
         // the operator sees the set-aside records in the verifier's Kafka stage
         PipelineStatus status = bean("pipelineVerifier", PipelineVerifier.class).verify();
         StageStatus kafka = status.stages().stream().filter(st -> st.stage().equals("kafka")).findFirst().orElseThrow();
         assertThat((Long) kafka.facts().get("dead_letters " + TOPIC + ".dlq")).isGreaterThanOrEqualTo(1L);
+        // and the verdict names it: DEGRADED for the next 10 minutes, with the newest reason
+        StageStatus rejected = status.stages().stream().filter(st -> st.stage().equals("rejected")).findFirst().orElseThrow();
+        assertThat(rejected.ok()).isFalse();
+        assertThat(status.reasons()).contains("access event set aside", "tenant_id is missing", TOPIC + "/0@");
     }
 }

@@ -2,11 +2,12 @@ package com.piam.cdc.it;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A query against the local stack's ClickHouse over HTTP, for tests that run the runtime as a process. */
 final class ClickHouseQuery {
@@ -15,14 +16,30 @@ final class ClickHouseQuery {
     }
 
     static long count(String sql) throws Exception {
-        String port = System.getenv().getOrDefault("CLICKHOUSE_PORT", "8123");
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?query="
-                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).GET().build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("ClickHouse answered " + response.statusCode() + ": " + body);
+        return Long.parseLong(text(sql).strip());
+    }
+
+    /** The first column of every row (TabSeparated, unescaped), e.g. the event_ids a query finds. */
+    static List<String> column(String sql) throws Exception {
+        List<String> values = new ArrayList<>();
+        for (String line : text(sql).split("\n")) {
+            if (!line.isEmpty()) {
+                values.add(line.split("\t", -1)[0]);
+            }
         }
-        return Long.parseLong(body);
+        return values;
+    }
+
+    /** The raw answer (TabSeparated); the query goes in the POST body, so long IN lists fit. */
+    static String text(String sql) throws Exception {
+        String port = System.getenv().getOrDefault("CLICKHOUSE_PORT", "8123");
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)).build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("ClickHouse answered " + response.statusCode() + ": " + body.strip());
+        }
+        return body;
     }
 }

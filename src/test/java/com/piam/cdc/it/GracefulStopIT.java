@@ -1,6 +1,6 @@
 package com.piam.cdc.it;
 
-import com.piam.cdc.consume.LoaderCommits;
+import com.piam.cdc.consume.OffsetCommitListener;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A graceful stop while rows wait in the loader's batch: the load route flushes them on stop and
  * their Kafka offsets are committed (by the consumer's last poll, or by the stop-time admin commit
- * when the flush ends after the consumer: LoaderCommitsIT), so the next start replays nothing.
+ * when the flush ends after the consumer: OffsetCommitListenerIT), so the next start replays nothing.
  */
 class GracefulStopIT extends PipelineITSupport {
 
@@ -44,7 +44,7 @@ class GracefulStopIT extends PipelineITSupport {
     @Test
     void rowsFlushedOnStopHaveTheirOffsetsCommitted() throws Exception {
         String prefix = "it-stop-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        LoaderCommits commits = bean("loaderCommits-consume-access-events", LoaderCommits.class);
+        OffsetCommitListener commits = bean("offsetCommits-consume-access-events", OffsetCommitListener.class);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
              Connection db = Cloudgate.connect()) {
             // earlier leftovers first: wait until capture has caught up with the binlog (the topic's

@@ -10,10 +10,13 @@ final class RuntimeProcess {
 
     final Process process;
     final File log;
+    /** The runtime's management port (metrics, health, /observe/pipeline). */
+    final int managementPort;
 
-    private RuntimeProcess(Process process, File log) {
+    private RuntimeProcess(Process process, File log, int managementPort) {
         this.process = process;
         this.log = log;
+        this.managementPort = managementPort;
     }
 
     static RuntimeProcess start(Map<String, String> env) throws Exception {
@@ -22,7 +25,8 @@ final class RuntimeProcess {
                 .redirectErrorStream(true).redirectOutput(log);
         pb.environment().put("PIAM_DATA_DIR", new File(System.getenv().getOrDefault("PIAM_DATA_DIR", ".local")).getAbsolutePath());
         pb.environment().putAll(env);
-        return new RuntimeProcess(pb.start(), log);
+        pb.environment().putIfAbsent("MANAGEMENT_PORT", String.valueOf(PipelineITSupport.freePort()));
+        return new RuntimeProcess(pb.start(), log, Integer.parseInt(pb.environment().get("MANAGEMENT_PORT")));
     }
 
     String log() throws Exception {

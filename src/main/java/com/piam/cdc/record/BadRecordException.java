@@ -1,6 +1,6 @@
-package com.piam.cdc.consume;
+package com.piam.cdc.record;
 
-/** A change record that cannot be parsed or mapped; the message says why (it goes to the dead-letter topic). */
+/** A change record that cannot be read or mapped; the message says why (it goes to the dead-letter topic). */
 public class BadRecordException extends Exception {
 
     public BadRecordException(String message) {

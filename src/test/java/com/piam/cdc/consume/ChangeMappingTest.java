@@ -4,18 +4,28 @@ import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
 import com.piam.cdc.domain.PacsType;
+import com.piam.cdc.record.BadRecordException;
+import com.piam.cdc.record.ChangeParser;
+import com.piam.cdc.record.Versions;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ChangeRecordsTest {
+class ChangeMappingTest {
+
+    private static final ChangeMapping.RecordMeta NO_HEADERS = new ChangeMapping.RecordMeta(null, null, 1795420706100L, 42);
+
+    private static JsonNode parse(String value) throws BadRecordException {
+        return ChangeParser.row(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
 
     /** What Debezium Connect writes with the spec's connector-config.json (ExtractNewRecordState, op+ts_ms, no schemas). */
     static final String CONNECT_ACCESS_EVENT = """
@@ -35,7 +45,7 @@ class ChangeRecordsTest {
 
     @Test
     void connectShapedAccessEventMapsEveryColumn() throws Exception {
-        Change<AccessEvent> c = ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT), null, null);
+        Change<AccessEvent> c = ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT), NO_HEADERS);
         AccessEvent e = c.row();
         assertThat(e.eventId()).isEqualTo("7d1f0c3e-3f7a-4c53-9d7e-0b5e1c2a9f10");
         assertThat(e.eventTime()).isEqualTo(Instant.ofEpochMilli(1795420705517L));
@@ -47,22 +57,22 @@ class ChangeRecordsTest {
         assertThat(e.suspicious()).isTrue();
         assertThat(e.suspiciousScore()).isEqualTo(0.87f);
         assertThat(c.op()).isEqualTo(Change.Op.CREATE);
-        // no capture headers: version from __ts_ms (microseconds), source time = __ts_ms
-        assertThat(c.version()).isEqualTo(1795420706000L * 1000);
+        // no capture headers: version from the Kafka record's timestamp and offset, source time = __ts_ms
+        assertThat(c.version()).isEqualTo(Versions.ofRecord(1795420706100L, 42));
         assertThat(c.sourceTsMs()).isEqualTo(1795420706000L);
     }
 
     @Test
     void captureHeadersGiveTheVersionAndCommitTime() throws Exception {
-        Change<AccessEvent> c = ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT),
-                "2000624508000", "1795420705000");
+        Change<AccessEvent> c = ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT),
+                new ChangeMapping.RecordMeta("2000624508000", "1795420705000", 1795420706100L, 42));
         assertThat(c.version()).isEqualTo(2000624508000L);
         assertThat(c.sourceTsMs()).isEqualTo(1795420705000L);
     }
 
     @Test
     void connectShapedHealthRowMapsEveryColumn() throws Exception {
-        Change<ConnectorHealth> c = ChangeRecords.connectorHealth(ChangeRecords.parse(CONNECT_HEALTH), null, null);
+        Change<ConnectorHealth> c = ChangeMapping.connectorHealth(parse(CONNECT_HEALTH), NO_HEADERS);
         ConnectorHealth h = c.row();
         assertThat(h.connectorId()).isEqualTo("s2-building-b");
         assertThat(h.status()).isEqualTo("DOWN");
@@ -76,7 +86,7 @@ class ChangeRecordsTest {
     @Test
     void schemaEnvelopeFromAConverterWithSchemasIsUnwrapped() throws Exception {
         String wrapped = "{\"schema\":{\"type\":\"struct\"},\"payload\":" + CONNECT_HEALTH + "}";
-        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(wrapped), null, null).row().tenantId())
+        assertThat(ChangeMapping.connectorHealth(parse(wrapped), NO_HEADERS).row().tenantId())
                 .isEqualTo("buildright");
     }
 
@@ -84,54 +94,55 @@ class ChangeRecordsTest {
     void deletesInBothDebeziumFormsBecomeDeletes() throws Exception {
         String opD = CONNECT_HEALTH.replace("\"__op\":\"u\"", "\"__op\":\"d\"");
         String rewrite = CONNECT_HEALTH.replace("\"__op\":\"u\"", "\"__op\":\"u\",\"__deleted\":\"true\"");
-        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(opD), null, null).deleted()).isTrue();
-        assertThat(ChangeRecords.connectorHealth(ChangeRecords.parse(rewrite), null, null).deleted()).isTrue();
+        assertThat(ChangeMapping.connectorHealth(parse(opD), NO_HEADERS).deleted()).isTrue();
+        assertThat(ChangeMapping.connectorHealth(parse(rewrite), NO_HEADERS).deleted()).isTrue();
     }
 
     @Test
     void tombstoneHasNoRow() throws Exception {
-        assertThat(ChangeRecords.parse((String) null)).isNull();
-        assertThat(ChangeRecords.parse("")).isNull();
-        assertThat(ChangeRecords.parse("  \n")).isNull();
-        assertThat(ChangeRecords.parse((byte[]) null)).isNull();
+        assertThat(parse(null)).isNull();
+        assertThat(parse("")).isNull();
+        assertThat(parse("  \n")).isNull();
+        assertThat(parse("{\"schema\":{\"type\":\"struct\"},\"payload\":null}")).as("a tombstone through a converter with schemas").isNull();
     }
 
     @Test
     void bytesThatAreNotUtf8AreRefusedWithAReason() {
         byte[] latin1 = "{\"event_id\":\"Zo\u00eb\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertThatThrownBy(() -> ChangeRecords.parse(latin1))
+        assertThatThrownBy(() -> ChangeParser.row(latin1))
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("not valid JSON").hasMessageContaining("UTF-8");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[1,2]", "{\"__op\":\"c\"}", "{\"event_id\":\"x\"}"})
     void malformedRecordsAreRefusedWithAReason(String value) {
-        assertThatThrownBy(() -> ChangeRecords.accessEvent(ChangeRecords.parse(value), null, null))
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(value), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class)
                 .hasMessageMatching(".*(not valid JSON|not a JSON object|is missing).*");
     }
 
     @Test
     void badValuesAreNamed() {
-        assertThatThrownBy(() -> ChangeRecords.accessEvent(
-                ChangeRecords.parse(CONNECT_ACCESS_EVENT.replace("\"LENEL\"", "\"HONEYWELL\"")), null, null))
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(
+                parse(CONNECT_ACCESS_EVENT.replace("\"LENEL\"", "\"HONEYWELL\"")), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessage("pacs_source='HONEYWELL' (expected LENEL, CCURE, S2 or GENETEC)");
-        assertThatThrownBy(() -> ChangeRecords.accessEvent(
-                ChangeRecords.parse(CONNECT_ACCESS_EVENT.replace("\"__op\":\"c\"", "\"__op\":\"x\"")), null, null))
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(
+                parse(CONNECT_ACCESS_EVENT.replace("\"__op\":\"c\"", "\"__op\":\"x\"")), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessage("__op='x' (expected r, c, u or d)");
-        assertThatThrownBy(() -> ChangeRecords.accessEvent(ChangeRecords.parse(CONNECT_ACCESS_EVENT), "abc", null))
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT),
+                new ChangeMapping.RecordMeta("abc", null, 1L, 0)))
                 .isInstanceOf(BadRecordException.class).hasMessage("header piam_version='abc' is not a number");
     }
 
     @Test
-    void flattenedValueRoundTrips() throws Exception {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", 7L);
-        row.put("tenant_id", "acme");
-        row.put("check_time", 1795420700000L);
-        String json = ChangeRecords.flattened(row, "d", 1795420701000L, true);
-        assertThat(json).isEqualTo("{\"id\":7,\"tenant_id\":\"acme\",\"check_time\":1795420700000,"
-                + "\"__op\":\"d\",\"__ts_ms\":1795420701000,\"__deleted\":\"true\"}");
-        assertThat(ChangeRecords.key(Map.of("event_id", "e-1"))).isEqualTo("{\"event_id\":\"e-1\"}");
+    void valuesThatDoNotFitTheSourceColumnAreNamed() {
+        assertThatThrownBy(() -> ChangeMapping.connectorHealth(parse(CONNECT_HEALTH.replace("\"latency_ms\":26382", "\"latency_ms\":-5")), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessage("latency_ms=-5 is out of range (a whole number from 0 to 2147483647)");
+        assertThatThrownBy(() -> ChangeMapping.connectorHealth(parse(CONNECT_HEALTH.replace("\"error_count_1h\":77", "\"error_count_1h\":\"NaN\"")), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessage("error_count_1h=NaN is not a finite number");
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"badge_id\":\"UNK-123456\"", "\"badge_id\":{\"a\":1}")), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessage("badge_id is not a plain value");
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"suspicious_score\":0.87", "\"suspicious_score\":\"high\"")), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessage("suspicious_score='high' is not a number");
     }
 }

@@ -1,0 +1,211 @@
+package com.piam.cdc.consume;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.domain.AccessEvent;
+import com.piam.cdc.domain.Change;
+import com.piam.cdc.domain.ConnectorHealth;
+import com.piam.cdc.domain.PacsType;
+import com.piam.cdc.record.BadRecordException;
+import com.piam.cdc.record.RecordFormat;
+import com.piam.cdc.record.Versions;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The spec's mapping from a CDC record (flattened Debezium JSON: the row's columns plus __op and
+ * __ts_ms, as ExtractNewRecordState with add.fields=op,ts_ms writes it) to the row the loader
+ * writes. Accepts records from this runtime's capture and from a Debezium Connect running
+ * ops/debezium/connector-config.json. Deletes arrive as the deleted row with __op=d (or
+ * __deleted=true, Debezium's rewrite mode); tombstones (no value) carry no row.
+ *
+ * <p>Version (which copy of a key survives ReplacingMergeTree FINAL): the binlog coordinates in
+ * the record's version header when our capture put them there, otherwise the Kafka record's
+ * timestamp and offset ({@link Versions}).
+ *
+ * <p>Values are checked against the source columns' types (enums, unsigned integers, finite
+ * numbers); a value that does not fit makes the record bad, with the column and value in the reason.
+ */
+public final class ChangeMapping {
+
+    /** What the mapping needs to know of the Kafka record besides its value. */
+    public record RecordMeta(String versionHeader, String sourceTsHeader, long timestampMs, long offset) {
+    }
+
+    private ChangeMapping() {
+    }
+
+    public static Change<AccessEvent> accessEvent(JsonNode row, RecordMeta meta)
+            throws BadRecordException {
+        AccessEvent e = new AccessEvent(
+                text(row, "event_id", true), text(row, "tenant_id", true), time(row, "event_time", true),
+                text(row, "person_id", false), text(row, "badge_id", true), text(row, "site_id", true),
+                text(row, "location_id", true), oneOf(row, "direction", "IN", "OUT"), oneOf(row, "result", "GRANT", "DENY"),
+                text(row, "event_type", true), text(row, "deny_reason", false), text(row, "deny_code", false),
+                pacs(row, "pacs_source"), text(row, "pacs_event_id", true), text(row, "raw_payload", false),
+                number(row, "suspicious_flag", 0) != 0, text(row, "suspicious_reason", false),
+                (float) number(row, "suspicious_score", 0));
+        return change(row, e, meta);
+    }
+
+    public static Change<ConnectorHealth> connectorHealth(JsonNode row, RecordMeta meta)
+            throws BadRecordException {
+        ConnectorHealth h = new ConnectorHealth(
+                text(row, "tenant_id", true), text(row, "connector_id", true), text(row, "connector_name", true),
+                pacs(row, "pacs_type"), text(row, "pacs_version", false), time(row, "check_time", true),
+                oneOf(row, "status", "OK", "WARN", "DOWN"), (int) unsigned(row, "latency_ms", -1),
+                (float) number(row, "events_per_minute", 0), (int) unsigned(row, "error_count_1h", 0),
+                time(row, "last_event_time", false), text(row, "error_message", false), text(row, "error_code", false),
+                text(row, "endpoint_url", false), time(row, "last_successful_sync", false));
+        if (h.latencyMs() < 0) {
+            throw new BadRecordException("latency_ms is missing");
+        }
+        return change(row, h, meta);
+    }
+
+    private static <T> Change<T> change(JsonNode row, T value, RecordMeta meta) throws BadRecordException {
+        Change.Op op = op(row);
+        long tsMs = (long) number(row, RecordFormat.TS_MS, 0);
+        long recordTs = meta.timestampMs() > 0 ? meta.timestampMs() : tsMs;
+        long sourceTs = meta.sourceTsHeader() != null ? parseLong(meta.sourceTsHeader(), RecordFormat.SOURCE_TS_HEADER)
+                : tsMs > 0 ? tsMs : recordTs;
+        long version;
+        if (meta.versionHeader() != null) {
+            version = parseLong(meta.versionHeader(), RecordFormat.VERSION_HEADER);
+        } else if (recordTs > 0) {
+            version = Versions.ofRecord(recordTs, meta.offset());
+        } else {
+            version = 0;
+        }
+        if (version <= 0) {
+            throw new BadRecordException("no version: neither a " + RecordFormat.VERSION_HEADER
+                    + " header nor a record timestamp or " + RecordFormat.TS_MS);
+        }
+        return new Change<>(value, op, sourceTs, version);
+    }
+
+    static Change.Op op(JsonNode row) throws BadRecordException {
+        JsonNode deleted = row.get(RecordFormat.DELETED);
+        if (deleted != null && "true".equalsIgnoreCase(deleted.asText())) {
+            return Change.Op.DELETE;
+        }
+        JsonNode op = row.get(RecordFormat.OP);
+        if (op == null || op.isNull()) {
+            throw new BadRecordException("__op is missing (expected r, c, u or d)");
+        }
+        return switch (op.asText()) {
+            case "r" -> Change.Op.READ;
+            case "c" -> Change.Op.CREATE;
+            case "u" -> Change.Op.UPDATE;
+            case "d" -> Change.Op.DELETE;
+            default -> throw new BadRecordException("__op='" + op.asText() + "' (expected r, c, u or d)");
+        };
+    }
+
+    private static String text(JsonNode row, String field, boolean required) throws BadRecordException {
+        JsonNode n = row.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRecordException(field + " is missing");
+            }
+            return null;
+        }
+        if (!n.isValueNode()) {
+            throw new BadRecordException(field + " is not a plain value");
+        }
+        return n.asText();
+    }
+
+    private static String oneOf(JsonNode row, String field, String... allowed) throws BadRecordException {
+        String v = text(row, field, true);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new BadRecordException(field + "='" + clip(v) + "' (expected one of " + String.join(", ", allowed) + ")");
+    }
+
+    private static PacsType pacs(JsonNode row, String field) throws BadRecordException {
+        String v = text(row, field, true);
+        try {
+            return PacsType.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRecordException(field + "='" + clip(v) + "' (expected LENEL, CCURE, S2 or GENETEC)");
+        }
+    }
+
+    private static double number(JsonNode row, String field, double fallback) throws BadRecordException {
+        JsonNode n = row.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        double v;
+        if (n.isNumber()) {
+            v = n.asDouble();
+        } else if (n.isBoolean()) {
+            v = n.asBoolean() ? 1 : 0;
+        } else if (n.isTextual()) {
+            try {
+                v = Double.parseDouble(n.asText());
+            } catch (NumberFormatException e) {
+                throw new BadRecordException(field + "='" + clip(n.asText()) + "' is not a number");
+            }
+        } else {
+            throw new BadRecordException(field + " is not a plain value");
+        }
+        if (!Double.isFinite(v)) {
+            throw new BadRecordException(field + "=" + n.asText() + " is not a finite number");
+        }
+        return v;
+    }
+
+    /** An INT UNSIGNED source column (ClickHouse UInt32): a whole number from 0 to 4294967295, kept in an int. */
+    private static long unsigned(JsonNode row, String field, long fallback) throws BadRecordException {
+        JsonNode n = row.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        double v = number(row, field, fallback);
+        if (v < 0 || v > Integer.MAX_VALUE || v != Math.rint(v)) {
+            throw new BadRecordException(field + "=" + clip(n.asText())
+                    + " is out of range (a whole number from 0 to " + Integer.MAX_VALUE + ")");
+        }
+        return (long) v;
+    }
+
+    /** A value for a reason line: at most 80 characters. */
+    static String clip(String v) {
+        return v.length() <= 80 ? v : v.substring(0, 77) + "...";
+    }
+
+    /**
+     * DATETIME(3) as Debezium renders it: epoch milliseconds of the UTC wall-clock time (the
+     * connector's default time.precision.mode). ISO-8601 text is accepted as well.
+     */
+    private static Instant time(JsonNode row, String field, boolean required) throws BadRecordException {
+        JsonNode n = row.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRecordException(field + " is missing");
+            }
+            return null;
+        }
+        if (n.isIntegralNumber()) {
+            return Instant.ofEpochMilli(n.asLong());
+        }
+        try {
+            return Instant.parse(n.asText());
+        } catch (RuntimeException e) {
+            throw new BadRecordException(field + "='" + clip(n.asText()) + "' is not epoch millis or ISO-8601 time");
+        }
+    }
+
+    private static long parseLong(String v, String name) throws BadRecordException {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRecordException("header " + name + "='" + v + "' is not a number");
+        }
+    }
+}

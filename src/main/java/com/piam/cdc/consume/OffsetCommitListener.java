@@ -1,0 +1,278 @@
+package com.piam.cdc.consume;
+
+import com.piam.cdc.Retry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.Service;
+import org.apache.camel.component.kafka.KafkaConsumer;
+import org.apache.camel.component.kafka.consumer.CommitManager;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
+import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kafka consumer listener of one consume route: it alone commits the route's offsets, and per
+ * partition never past a record that is not settled, that is loaded into ClickHouse or set aside
+ * on the dead-letter topic ({@link #settled}). Batches may finish in any order and a record may be
+ * held back (a failing insert, a dead-letter write Kafka refuses): the committed offset is always
+ * the first unsettled record of the partition, so a restart replays from there and skips nothing.
+ *
+ * <p>How: as this class is the endpoint's {@code kafkaManualCommitFactory}, Camel picks its no-op
+ * commit manager (it never commits by itself) and asks this class for a commit handle per record,
+ * which is when the record is noted as received. After every poll (also the empty ones) the
+ * consumer thread commits the settled prefix of each assigned partition ({@link #afterConsume}), as
+ * Kafka's consumer wants: single-threaded. At stop, {@link #commitRemaining} commits what was settled
+ * after the consumer had left, through the admin client.
+ */
+public class OffsetCommitListener extends KafkaConsumerListener implements KafkaManualCommitFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitListener.class);
+
+    private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
+    private volatile boolean installed;
+    /** Records not yet read, summed over the assigned partitions, as of the last poll (-1: unknown). */
+    private volatile long lag = -1;
+
+    /** Received and settled offsets of one partition. */
+    static final class PartitionProgress {
+        /** Received, not yet settled: offset -> when received (epoch ms). */
+        private final TreeMap<Long, Long> open = new TreeMap<>();
+        private long nextAfterReceived = -1;
+        private long committed = -1;
+
+        synchronized void received(long offset, long nowMs) {
+            open.putIfAbsent(offset, nowMs);
+            nextAfterReceived = Math.max(nextAfterReceived, offset + 1);
+        }
+
+        synchronized void settled(long offset) {
+            open.remove(offset);
+        }
+
+        /** The offset to commit: the first unsettled record, or the one after the last received; -1 if none yet. */
+        synchronized long safe() {
+            return open.isEmpty() ? nextAfterReceived : open.firstKey();
+        }
+
+        /** When the first unsettled record was received (0 if none). */
+        synchronized long oldestOpenSinceMs() {
+            return open.isEmpty() ? 0 : open.firstEntry().getValue();
+        }
+
+        synchronized int openCount() {
+            return open.size();
+        }
+
+        synchronized boolean commitNeeded(long safe) {
+            return safe > committed;
+        }
+
+        synchronized void committed(long offset) {
+            committed = Math.max(committed, offset);
+        }
+    }
+
+    @Override
+    public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
+        TopicPartition partition = record.partition;
+        long offset = record.recordOffset;
+        received(partition, offset);
+        return new KafkaManualCommit() {
+            @Override
+            public void commit() {
+                settled(partition, offset);
+            }
+
+            @Override
+            public String toString() {
+                return partition + "@" + offset;
+            }
+        };
+    }
+
+    void received(TopicPartition partition, long offset) {
+        partitions.computeIfAbsent(partition, p -> new PartitionProgress()).received(offset, System.currentTimeMillis());
+    }
+
+    /** The record at {@code offset} is loaded or set aside: its offset may be committed once all before it are. */
+    public void settled(TopicPartition partition, long offset) {
+        PartitionProgress p = partitions.get(partition);
+        if (p != null) {
+            p.settled(offset);
+        }
+    }
+
+    /** On the consumer thread after each poll: commit the settled prefix of every assigned partition. */
+    @Override
+    public boolean afterConsume(Object ignored) {
+        Consumer<?, ?> consumer = getConsumer();
+        if (consumer == null) {
+            return true;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        long total = 0;
+        for (TopicPartition p : assigned) {
+            var l = consumer.currentLag(p);
+            if (l.isEmpty()) {
+                total = -1;
+                break;
+            }
+            total += l.getAsLong();
+        }
+        lag = total;
+        // a partition that moved to another consumer: its records are re-read there from the last commit
+        partitions.keySet().removeIf(p -> !assigned.contains(p));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        partitions.forEach((p, progress) -> {
+            long safe = progress.safe();
+            if (safe >= 0 && progress.commitNeeded(safe)) {
+                offsets.put(p, new OffsetAndMetadata(safe));
+            }
+        });
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    // the next poll commits again; until then a restart replays (no loss)
+                    LOG.warn("Kafka offset commit {} failed: {}", committed, error.toString());
+                } else {
+                    committed.forEach((p, o) -> {
+                        PartitionProgress progress = partitions.get(p);
+                        if (progress != null) {
+                            progress.committed(o.offset());
+                        }
+                    });
+                }
+            });
+        }
+        return true;
+    }
+
+    /**
+     * After the consumers have stopped: commits the settled prefix of each partition through the
+     * admin client (the group must be empty). Never moves a committed offset backwards. Returns what
+     * was committed, "" if nothing.
+     */
+    public String commitRemaining(Admin admin, String group, long timeoutMs) throws Exception {
+        Map<TopicPartition, Long> safe = new HashMap<>();
+        partitions.forEach((p, progress) -> {
+            long s = progress.safe();
+            if (s >= 0 && progress.commitNeeded(s)) {
+                safe.put(p, s);
+            }
+        });
+        if (safe.isEmpty()) {
+            return "";
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        safe.forEach((p, next) -> {
+            OffsetAndMetadata c = committed.get(p);
+            if (c == null || c.offset() < next) {
+                offsets.put(p, new OffsetAndMetadata(next));
+            }
+        });
+        if (!offsets.isEmpty()) {
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            offsets.forEach((p, o) -> partitions.get(p).committed(o.offset()));
+        }
+        return offsets.toString();
+    }
+
+    /**
+     * On stop, after the consume routes and the batch writers: commits what every consume route
+     * settled after its consumer had left, so the next start replays nothing that is safe.
+     */
+    public static void commitRemaining(CamelContext context, String bootstrap, String group) {
+        var all = context.getRegistry().findByType(OffsetCommitListener.class);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            for (OffsetCommitListener c : all) {
+                String committed = c.commitRemaining(admin, group, 5000);
+                if (!committed.isEmpty()) {
+                    LOG.info("Committed the offsets of the last settled records: {}", committed);
+                }
+                for (String held : c.heldBack(0)) {
+                    LOG.warn("Not committed past {}: the next start reads it again", held);
+                }
+            }
+        } catch (Exception e) {
+            // nothing is lost: the next start replays those rows and they converge in ClickHouse
+            LOG.warn("Could not commit the last settled offsets on stop ({}); the next start replays those rows",
+                    Retry.rootMessage(e));
+        }
+    }
+
+    /**
+     * Partitions whose first unsettled record was received more than {@code olderThanMs} ago, e.g.
+     * "cg.cloudgate.cg_access_event-0 held at offset 1234 for 75 s (3 records not settled)".
+     */
+    public List<String> heldBack(long olderThanMs) {
+        long now = System.currentTimeMillis();
+        List<String> held = new ArrayList<>();
+        partitions.forEach((p, progress) -> {
+            long since = progress.oldestOpenSinceMs();
+            if (since > 0 && now - since >= olderThanMs) {
+                held.add(p + " held at offset " + progress.safe() + " for " + (now - since) / 1000 + " s ("
+                        + progress.openCount() + " records not yet loaded or set aside)");
+            }
+        });
+        held.sort(null);
+        return held;
+    }
+
+    /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */
+    public long lag() {
+        return lag;
+    }
+
+    /** Never pause or seek: failed records are handled in the route (dead-letter topic). */
+    @Override
+    public boolean afterProcess(ProcessingResult result) {
+        return true;
+    }
+
+    /**
+     * Installs this listener on the Kafka consumer of route {@code routeId}: Camel announces each
+     * route service (the consumer too) to lifecycle strategies before starting it. Start-up fails if
+     * the consumer was already polling.
+     */
+    public LifecycleStrategySupport installer(String routeId) {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onServiceAdd(CamelContext context, Service service, Route route) {
+                if (route != null && routeId.equals(route.getRouteId()) && service instanceof KafkaConsumer kafka) {
+                    if (kafka.isStarted()) {
+                        throw new IllegalStateException("route " + routeId + ": Kafka consumer started before its commit listener");
+                    }
+                    kafka.setConsumerListener(OffsetCommitListener.this);
+                    installed = true;
+                }
+            }
+        };
+    }
+
+    /** Whether the listener reached its consumer (checked when the route has started). */
+    public boolean installed() {
+        return installed;
+    }
+}

@@ -1,0 +1,89 @@
+package com.piam.cdc.consume;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.Retry;
+import com.piam.cdc.consume.ChangeMapping.RecordMeta;
+import com.piam.cdc.domain.Change;
+import com.piam.cdc.load.RowsSetAside;
+import com.piam.cdc.record.BadRecordException;
+import com.piam.cdc.record.ChangeParser;
+import com.piam.cdc.record.RecordFormat;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The consume routes' step from a Kafka record to a {@link Change} for the loader, which carries a
+ * {@link KafkaDelivery} so the loader can settle it. A record that cannot be read or mapped is set
+ * aside on {@code <topic>.dlq} with the reason, here and now; if Kafka does not take it, this step
+ * retries (the partition waits, visibly: the verifier names it) and never skips it. A tombstone
+ * carries no row and is settled at once.
+ */
+final class RecordIntake implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordIntake.class);
+
+    @FunctionalInterface
+    interface Mapper {
+        Change<?> map(JsonNode row, RecordMeta meta) throws BadRecordException;
+    }
+
+    private final String table;
+    private final Mapper mapper;
+    private final OffsetCommitListener commits;
+    private final DeadLetterWriter deadLetters;
+    private final RowsSetAside setAside;
+    private final Retry retry;
+
+    RecordIntake(String table, Mapper mapper, OffsetCommitListener commits, DeadLetterWriter deadLetters,
+            RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
+        this.table = table;
+        this.mapper = mapper;
+        this.commits = commits;
+        this.deadLetters = deadLetters;
+        this.setAside = setAside;
+        this.retry = new Retry(LOG, 500, maxBackoffMs, stopping);
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        TopicPartition partition = new TopicPartition(in.getHeader(KafkaConstants.TOPIC, String.class),
+                in.getHeader(KafkaConstants.PARTITION, Integer.class));
+        long offset = in.getHeader(KafkaConstants.OFFSET, Long.class);
+        Long timestamp = in.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        byte[] value = in.getBody(byte[].class);
+        KafkaDelivery delivery = new KafkaDelivery(commits, deadLetters, partition, offset,
+                in.getHeader(KafkaConstants.KEY, String.class), value, in.getHeader(KafkaConstants.HEADERS, Headers.class));
+        try {
+            JsonNode row = ChangeParser.row(value);
+            if (row == null) {
+                delivery.skip();
+                exchange.setRouteStop(true);
+                return;
+            }
+            RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
+                    in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
+            in.setBody(mapper.map(row, meta).deliveredBy(delivery));
+        } catch (BadRecordException e) {
+            String reason = e.getMessage();
+            String dlq = RecordFormat.deadLetterTopic(partition.topic());
+            retry.run("setting aside " + delivery.where() + " on " + dlq,
+                    () -> "partition " + partition + " waits at offset " + offset + " (not committed past it)",
+                    () -> {
+                        delivery.setAside(reason, "consume");
+                        return null;
+                    });
+            setAside.record(table, reason, delivery.where() + " -> " + dlq);
+            LOG.warn("Set aside record {}: {} -> {}", delivery.where(), reason, dlq);
+            exchange.setRouteStop(true);
+        }
+    }
+}

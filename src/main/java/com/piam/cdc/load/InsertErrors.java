@@ -1,0 +1,70 @@
+package com.piam.cdc.load;
+
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tells a rejected row from a failing ClickHouse. Only ClickHouse errors that mean "this value
+ * cannot be parsed or held" count as rejected data: the batch is split to find the rows. Everything
+ * else (connection refused or reset, timeouts, too many parts, memory, shutting down, a missing
+ * table, a wrong password, an error never seen before) is retried with the rows kept, because
+ * setting rows aside for a problem of the server would lose good data.
+ */
+public final class InsertErrors {
+
+    /**
+     * ClickHouse error codes of a value that cannot be parsed or held: CANNOT_PARSE_TEXT 6,
+     * CANNOT_PARSE_ESCAPE_SEQUENCE 25, CANNOT_PARSE_QUOTED_STRING 26, CANNOT_PARSE_INPUT_ASSERTION_FAILED 27,
+     * CANNOT_PARSE_DATE 38, CANNOT_PARSE_DATETIME 41, TYPE_MISMATCH 53, ARGUMENT_OUT_OF_BOUND 69,
+     * CANNOT_CONVERT_TYPE 70, CANNOT_PARSE_NUMBER 72, INCORRECT_DATA 117, TOO_LARGE_STRING_SIZE 131,
+     * VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE 321, CANNOT_PARSE_UUID 376, UNKNOWN_ELEMENT_OF_ENUM 691.
+     */
+    static final Set<Integer> DATA_CODES = Set.of(6, 25, 26, 27, 38, 41, 53, 69, 70, 72, 117, 131, 321, 376, 691);
+
+    private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
+    private static final Pattern TEXT = Pattern.compile("(?:e\\.displayText\\(\\) = )?DB::Exception: (.*?)(?:, e\\.what\\(\\).*|\\s*\\(version.*)?$",
+            Pattern.DOTALL);
+
+    private InsertErrors() {
+    }
+
+    /** Whether ClickHouse refused a value of the insert (as opposed to failing itself). */
+    public static boolean rejectsData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            Matcher code = CODE.matcher(m);
+            if (code.find()) {
+                int c = Integer.parseInt(code.group(1));
+                // 18.16 reports an unknown Enum8 element as LOGICAL_ERROR 49; current releases use 691
+                return DATA_CODES.contains(c) || (c == 49 && m.contains("Unknown element"));
+            }
+        }
+        return false;
+    }
+
+    /** "ClickHouse refused it: Code: 321: Expression returns value NULL, that is out of range of type UInt64, at: -5, ..." */
+    public static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            Matcher code = CODE.matcher(m);
+            if (code.find()) {
+                String rest = m.substring(code.end());
+                Matcher text = TEXT.matcher(rest);
+                String detail = text.find() ? text.group(1) : rest;
+                detail = detail.replaceAll("\\s+", " ").strip();
+                if (detail.length() > 300) {
+                    detail = detail.substring(0, 297) + "...";
+                }
+                return "ClickHouse refused it: Code " + code.group(1) + ": " + detail;
+            }
+        }
+        return "ClickHouse refused it: " + com.piam.cdc.Retry.rootMessage(e);
+    }
+}

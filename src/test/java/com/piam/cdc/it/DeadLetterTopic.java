@@ -1,0 +1,50 @@
+package com.piam.cdc.it;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** Reads a dead-letter topic of the local stack's broker from the start, as an operator would. */
+final class DeadLetterTopic {
+
+    private DeadLetterTopic() {
+    }
+
+    /** The first record on {@code topic} whose key matches, or null after {@code timeout}. */
+    static ConsumerRecord<String, byte[]> find(String topic, Predicate<String> key, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            dlq.subscribe(List.of(topic));
+            long until = System.currentTimeMillis() + timeout.toMillis();
+            while (System.currentTimeMillis() < until) {
+                for (ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(500))) {
+                    if (r.key() != null && key.test(r.key())) {
+                        return r;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A header's value as text, null when absent. */
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
