@@ -144,13 +144,36 @@ mysql_up() {
   start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 \
     --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mysql.pid" --log-error="$LOGS/mysql.log" \
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
-    --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00
+    --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
   wait_for mysql 30 mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot ping
   local f; for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
     [[ -e "$f" ]] || continue
     mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot <"$f" || die "mysql: init SQL failed in $f (error above)"
   done
+  mysql_utf8mb4
+
   say "mysql: started in $(elapsed "$t0") ms (pid $(pid_of mysql), port $MYSQL_PORT, socket $MYSQL_SOCK)"
+}
+
+# Tables created by an older stack are latin1 (the server default without --character-set-server):
+# converted once to utf8mb4 in place, column by column (MODIFY ... CHARACTER SET), which Debezium's
+# DDL parser applies to its schema history; it ignores CONVERT TO CHARACTER SET and would go on
+# decoding the new UTF-8 bytes as latin1. Rewrites the table: a minute or so for millions of rows.
+mysql_utf8mb4() {
+  local sql
+  sql="$(mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot -N -e "SELECT CONCAT('ALTER TABLE cloudgate.\`', TABLE_NAME, '\` ',
+      GROUP_CONCAT(CONCAT('MODIFY \`', COLUMN_NAME, '\` ', COLUMN_TYPE,
+        ' CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', IF(IS_NULLABLE = 'NO', ' NOT NULL', ' NULL'))
+        ORDER BY ORDINAL_POSITION SEPARATOR ', '),
+      ', DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;')
+    FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = 'cloudgate' AND CHARACTER_SET_NAME IS NOT NULL AND CHARACTER_SET_NAME <> 'utf8mb4'
+    GROUP BY TABLE_NAME")" || die "mysql: cannot read the cloudgate column character sets"
+  [[ -z "$sql" ]] && return 0
+  say "mysql: converting the cloudgate tables' text columns to utf8mb4 (once) ..."
+  mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot -e "ALTER DATABASE cloudgate CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; $sql" ||
+    die "mysql: converting cloudgate to utf8mb4 failed (error above)"
 }
 
 # ---------- ClickHouse ----------

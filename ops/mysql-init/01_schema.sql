@@ -1,6 +1,8 @@
 -- CloudGate operational tables (the spec's minimal schema for the CDC demo).
 -- Docker's mysql image runs this against MYSQL_DATABASE; the local stack runs it as root.
-CREATE DATABASE IF NOT EXISTS cloudgate;
+-- utf8mb4 everywhere: badge readers send names and payloads in any script (MariaDB started with
+-- --no-defaults would make latin1 tables and refuse 'Zürich – 東京 🚪' with ERROR 1366).
+CREATE DATABASE IF NOT EXISTS cloudgate CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 USE cloudgate;
 
 CREATE TABLE IF NOT EXISTS cg_access_event (
@@ -24,7 +26,7 @@ CREATE TABLE IF NOT EXISTS cg_access_event (
   suspicious_score FLOAT DEFAULT 0,
   processed_at DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3),
   INDEX idx_tenant_time (tenant_id, event_time)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS cg_connector_health (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
@@ -44,4 +46,4 @@ CREATE TABLE IF NOT EXISTS cg_connector_health (
   endpoint_url VARCHAR(255),
   last_successful_sync DATETIME(3),
   INDEX idx_tenant_connector_time (tenant_id, connector_id, check_time)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
