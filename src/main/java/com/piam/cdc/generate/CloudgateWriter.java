@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -49,7 +48,8 @@ public class CloudgateWriter {
         if (events.isEmpty()) {
             return;
         }
-        write("insert of " + events.size() + " access events into cloudgate.cg_access_event", INSERT_ACCESS_EVENT, ps -> {
+        write("insert of " + events.size() + " access events into cloudgate.cg_access_event", INSERT_ACCESS_EVENT,
+                c -> allStored(c, events), ps -> {
             for (AccessEvent e : events) {
                 ps.setString(1, e.eventId());
                 ps.setString(2, e.tenantId());
@@ -78,7 +78,9 @@ public class CloudgateWriter {
         if (rows.isEmpty()) {
             return;
         }
-        write("insert of " + rows.size() + " health rows into cloudgate.cg_connector_health", INSERT_CONNECTOR_HEALTH, ps -> {
+        // rows keyed by an AUTO_INCREMENT id: a duplicate key is never "already stored"
+        write("insert of " + rows.size() + " health rows into cloudgate.cg_connector_health", INSERT_CONNECTOR_HEALTH,
+                c -> false, ps -> {
             for (ConnectorHealth h : rows) {
                 ps.setString(1, h.tenantId());
                 ps.setString(2, h.connectorId());
@@ -104,7 +106,20 @@ public class CloudgateWriter {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private void write(String what, String sql, Binder binder) {
+    private interface StoredCheck {
+        boolean stored(Connection c) throws SQLException;
+    }
+
+    /** MariaDB/MySQL error 1062 ER_DUP_ENTRY: the only integrity error that can mean "already stored". */
+    static final int DUPLICATE_KEY = 1062;
+
+    /**
+     * Runs the batch in one transaction, retried with backoff while it fails. A duplicate key counts
+     * as "already stored" only when {@code stored} confirms the whole batch is there (a retry after
+     * a lost commit acknowledgement); any other error fails the attempt loudly and is retried, so
+     * the generated rows are never dropped.
+     */
+    private void write(String what, String sql, StoredCheck stored, Binder binder) {
         retry.run(what, () -> "the generator waits until MySQL accepts it", () -> {
             try (Connection c = mysql.getConnection()) {
                 c.setAutoCommit(false);
@@ -112,17 +127,39 @@ public class CloudgateWriter {
                     binder.bind(ps);
                     ps.executeBatch();
                     c.commit();
-                } catch (SQLIntegrityConstraintViolationException dup) {
-                    // Only a retry after a lost commit acknowledgement can collide: the batch is already stored.
-                    c.rollback();
-                    LOG.warn("{}: already stored ({}), not inserting again", what, dup.getMessage());
                 } catch (SQLException e) {
                     c.rollback();
-                    throw e;
+                    if (!duplicateKey(e) || !stored.stored(c)) {
+                        throw e;
+                    }
+                    LOG.warn("{}: already stored ({}), not inserting again", what, e.getMessage());
                 }
             }
             return null;
         });
+    }
+
+    /** Error 1062 anywhere in the chain (a batch reports it wrapped in a BatchUpdateException). */
+    static boolean duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every one of these events is in cloudgate.cg_access_event. */
+    static boolean allStored(Connection c, List<AccessEvent> events) throws SQLException {
+        String marks = String.join(",", java.util.Collections.nCopies(events.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM cg_access_event WHERE event_id IN (" + marks + ")")) {
+            for (int i = 0; i < events.size(); i++) {
+                ps.setString(i + 1, events.get(i).eventId());
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) == events.size();
+            }
+        }
     }
 
     /** DATETIME(3) columns hold UTC wall-clock time (Debezium reads them back as UTC epoch millis). */
