@@ -15,10 +15,12 @@ import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
 import com.piam.cdc.load.ClickHousePreflight;
 import com.piam.cdc.generate.CloudgateWriter;
+import com.piam.cdc.generate.GeneratorPreflight;
 import com.piam.cdc.generate.DimensionsRepository;
 import com.piam.cdc.generate.PacsSimulator;
 import com.piam.cdc.load.BatchWriterExecutor;
 import com.piam.cdc.load.DeadLetterFile;
+import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
@@ -83,8 +85,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pipelineMetrics", metrics);
         RowsSetAside setAside = new RowsSetAside();
         registry.bind("rowsSetAside", setAside);
+        LoadBudget budget = new LoadBudget(settings.maxBufferedMb() * 1024L * 1024L, stopping);
+        registry.bind("loadBudget", budget);
         FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs, metrics,
-                setAside, new DeadLetterFile(new File(settings.cdc().dataDir())));
+                setAside, new DeadLetterFile(new File(settings.cdc().dataDir())), budget);
         registry.bind("pacsSimulator", simulator);
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
         registry.bind("factLoader", loader);
@@ -95,7 +99,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("connectorHealthWriter", connectorHealthWriter);
 
         if (settings.ingestMode() == IngestMode.CDC) {
-            addCdcRoutes(context, settings, clickHouse, metrics, setAside, stopping);
+            GeneratorPreflight.check(mysql, settings.mysqlUser(), settings.mysqlJdbcUrl());
+            addCdcRoutes(context, settings, clickHouse, metrics, setAside, budget, stopping);
+        } else {
+            ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
         // the management HTTP server and the routes exist once the context has started
@@ -208,7 +215,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
     private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse,
-            PipelineMetrics metrics, RowsSetAside setAside, BooleanSupplier stopping) {
+            PipelineMetrics metrics, RowsSetAside setAside, LoadBudget budget, BooleanSupplier stopping) {
         PipelineSettings.Cdc cdc = settings.cdc();
         KafkaPreflight.check(cdc);
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
@@ -231,7 +238,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             // started before the routes, stopped after them (Camel stops services in reverse order)
             context.addService(deadLetters, true, true);
             context.getRegistry().bind("deadLetterWriter", deadLetters);
-            context.addRoutes(new ConsumeRoutes(settings, metrics, deadLetters, setAside, stopping));
+            context.addRoutes(new ConsumeRoutes(settings, metrics, deadLetters, setAside, budget, stopping));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -35,7 +35,8 @@ public record PipelineSettings(
         String routesReloadDirectory,
         String managementHost,
         int managementPort,
-        Verify verify) {
+        Verify verify,
+        int maxBufferedMb) {
 
     /** The verify-pipeline route: how often, and when a stage counts as stale or late. */
     public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds) {
@@ -75,26 +76,26 @@ public record PipelineSettings(
     /** Reads and validates every setting; {@code lookup} returns null for an unset key. */
     public static PipelineSettings from(Function<String, String> lookup) {
         Reader r = new Reader(lookup);
-        int maxBatchEvents = r.positiveInt("MAX_BATCH_EVENTS", "rows per ClickHouse insert of access events");
-        int maxBatchHealth = r.positiveInt("MAX_BATCH_HEALTH", "rows per ClickHouse insert of connector health");
-        int maxBuffered = r.positiveInt("MAX_BUFFERED_ROWS", "rows held in memory per table before producers wait");
+        int maxBatchEvents = r.positiveInt("MAX_BATCH_EVENTS", "rows per ClickHouse insert of access events", 100_000);
+        int maxBatchHealth = r.positiveInt("MAX_BATCH_HEALTH", "rows per ClickHouse insert of connector health", 100_000);
+        int maxBuffered = r.positiveInt("MAX_BUFFERED_ROWS", "rows held in memory per table before producers wait", 1_000_000);
         if (maxBuffered < Math.max(maxBatchEvents, maxBatchHealth)) {
             throw new ConfigException("MAX_BUFFERED_ROWS", String.valueOf(maxBuffered),
                     "must be at least MAX_BATCH_EVENTS and MAX_BATCH_HEALTH (" + Math.max(maxBatchEvents, maxBatchHealth) + ")");
         }
         return new PipelineSettings(
                 r.ingestMode("INGEST_MODE"),
-                r.positiveDouble("EVENT_RATE_PER_SECOND", "access events generated per second, e.g. 10 or 0.5"),
-                r.positiveInt("HEALTH_INTERVAL_SECONDS", "seconds between connector health checks"),
-                r.positiveInt("FLUSH_INTERVAL_SECONDS", "seconds after which a partial batch is loaded"),
+                r.positiveDouble("EVENT_RATE_PER_SECOND", "access events generated per second, e.g. 10 or 0.5", 100_000),
+                r.positiveInt("HEALTH_INTERVAL_SECONDS", "seconds between connector health checks", 86_400),
+                r.positiveInt("FLUSH_INTERVAL_SECONDS", "seconds after which a partial batch is loaded", 3_600),
                 maxBatchEvents,
                 maxBatchHealth,
                 maxBuffered,
                 r.ratio("GRANT_RATIO"),
                 r.ratio("SUSPICIOUS_RATIO"),
                 r.tenants("TENANTS"),
-                r.positiveInt("GENERATOR_TICK_MS", "milliseconds between generator ticks"),
-                r.positiveInt("CLICKHOUSE_MAX_BACKOFF_SECONDS", "longest wait between ClickHouse insert retries"),
+                r.positiveInt("GENERATOR_TICK_MS", "milliseconds between generator ticks", 60_000),
+                r.positiveInt("CLICKHOUSE_MAX_BACKOFF_SECONDS", "longest wait between ClickHouse insert retries", 3_600),
                 r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"),
                 r.required("MYSQL_USER"),
                 r.optional("MYSQL_PASSWORD"),
@@ -105,26 +106,28 @@ public record PipelineSettings(
                 new Cdc(
                         r.bool("CAPTURE_ENABLED"),
                         r.flavor("SOURCE_FLAVOR"),
-                        r.required("MYSQL_HOST"),
+                        r.host("MYSQL_HOST"),
                         r.port("MYSQL_PORT"),
                         r.identifier("MYSQL_DATABASE"),
-                        r.required("CAPTURE_USER"),
+                        r.userName("CAPTURE_USER"),
                         r.optional("CAPTURE_PASSWORD"),
                         r.positiveInt("CAPTURE_SERVER_ID", "the replica server id Debezium uses; unique among the source's replicas"),
-                        r.positiveInt("CAPTURE_HEARTBEAT_MS", "milliseconds between Debezium heartbeats (capture liveness)"),
+                        r.positiveInt("CAPTURE_HEARTBEAT_MS", "milliseconds between Debezium heartbeats (capture liveness)", 600_000),
                         r.required("PIAM_DATA_DIR"),
-                        r.required("KAFKA_BOOTSTRAP"),
+                        r.bootstrap("KAFKA_BOOTSTRAP"),
                         r.topicName("TOPIC_PREFIX"),
-                        r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)"),
-                        r.required("KAFKA_GROUP_ID")),
+                        r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)", 1_000),
+                        r.topicName("KAFKA_GROUP_ID")),
                 r.optionalPort("JMX_PORT"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
                 r.required("MANAGEMENT_HOST"),
                 r.port("MANAGEMENT_PORT"),
                 new Verify(
-                        r.positiveInt("VERIFY_INTERVAL_SECONDS", "seconds between pipeline verifications"),
-                        r.positiveInt("VERIFY_STALE_SECONDS", "seconds without new data after which a stage counts as stale"),
-                        r.positiveInt("VERIFY_MAX_FRESHNESS_SECONDS", "highest acceptable p95 of ClickHouse ingest - source commit")));
+                        r.positiveInt("VERIFY_INTERVAL_SECONDS", "seconds between pipeline verifications", 86_400),
+                        r.positiveInt("VERIFY_STALE_SECONDS", "seconds without new data after which a stage counts as stale", 86_400),
+                        r.positiveInt("VERIFY_MAX_FRESHNESS_SECONDS", "highest acceptable p95 of ClickHouse ingest - source commit",
+                                86_400)),
+                r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096));
     }
 
     /** One line for the start-up log; passwords are left out. */
@@ -136,6 +139,7 @@ public record PipelineSettings(
                 + " MAX_BATCH_EVENTS=" + maxBatchEvents
                 + " MAX_BATCH_HEALTH=" + maxBatchHealth
                 + " MAX_BUFFERED_ROWS=" + maxBufferedRows
+                + " MAX_BUFFERED_MB=" + maxBufferedMb
                 + " TENANTS=" + String.join(",", tenants)
                 + " MYSQL=" + mysqlUser + "@" + mysqlJdbcUrl
                 + (ingestMode == IngestMode.CDC ? " SOURCE_FLAVOR=" + cdc.sourceFlavor().name().toLowerCase(Locale.ROOT)
@@ -175,6 +179,52 @@ public record PipelineSettings(
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(key, v, "must be one of cdc, direct");
             }
+        }
+
+        /** A whole number from 1 to {@code max}: the upper bound stops a typo (an extra 0) from exhausting memory. */
+        int positiveInt(String key, String meaning, int max) {
+            int n = positiveInt(key, meaning);
+            if (n > max) {
+                throw new ConfigException(key, String.valueOf(n), "must be at most " + max + " (" + meaning + ")");
+            }
+            return n;
+        }
+
+        double positiveDouble(String key, String meaning, double max) {
+            double d = positiveDouble(key, meaning);
+            if (d > max) {
+                throw new ConfigException(key, raw(key), "must be at most " + (long) max + " (" + meaning + ")");
+            }
+            return d;
+        }
+
+        /**
+         * host:port[,host:port...]: nothing else, as the value goes into Camel endpoint URIs (a '&' or
+         * '?' would smuggle endpoint options in).
+         */
+        String bootstrap(String key) {
+            String v = required(key);
+            String hostPort = "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*):[0-9]{1,5}";
+            if (!v.matches(hostPort + "(," + hostPort + ")*")) {
+                throw new ConfigException(key, v, "must be host:port[,host:port...], e.g. 127.0.0.1:9092");
+            }
+            return v;
+        }
+
+        String host(String key) {
+            String v = required(key);
+            if (!v.matches("\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw new ConfigException(key, v, "must be a host name or IP address, e.g. 127.0.0.1");
+            }
+            return v;
+        }
+
+        String userName(String key) {
+            String v = required(key);
+            if (!v.matches("[A-Za-z0-9_.@-]{1,80}")) {
+                throw new ConfigException(key, v, "must be a database user name (letters, digits, _ . @ -), e.g. debezium");
+            }
+            return v;
         }
 
         int positiveInt(String key, String meaning) {
@@ -266,7 +316,8 @@ public record PipelineSettings(
         String topicName(String key) {
             String v = required(key);
             if (!v.matches("[A-Za-z0-9._-]{1,100}")) {
-                throw new ConfigException(key, v, "must be a Kafka topic name part (letters, digits, . _ -), e.g. cg");
+                throw new ConfigException(key, v, "must be letters, digits, . _ or - (it names Kafka topics or groups), e.g. "
+                        + (key.equals("KAFKA_GROUP_ID") ? "cdc-consumer-group" : "cg"));
             }
             return v;
         }

@@ -2,6 +2,7 @@ package com.piam.cdc.consume;
 
 import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
@@ -26,12 +27,14 @@ public class ConsumeRoutes extends RouteBuilder {
     private final PipelineMetrics metrics;
     private final DeadLetterWriter deadLetters;
     private final RowsSetAside setAside;
+    private final LoadBudget budget;
     private final BooleanSupplier stopping;
     private final long maxBackoffMs;
     private final String database;
 
     public ConsumeRoutes(PipelineSettings settings, PipelineMetrics metrics, DeadLetterWriter deadLetters,
-            RowsSetAside setAside, BooleanSupplier stopping) {
+            RowsSetAside setAside, LoadBudget budget, BooleanSupplier stopping) {
+        this.budget = budget;
         this.cdc = settings.cdc();
         this.bufferSize = settings.maxBufferedRows();
         this.metrics = metrics;
@@ -84,6 +87,7 @@ public class ConsumeRoutes extends RouteBuilder {
                     }
                 })
                 .process(intake)
+                .process(budget::admit) // MAX_BUFFERED_MB: waits for room (the records stay unsettled meanwhile)
                 .to(buffer + "?size=" + bufferSize + "&blockWhenFull=true");
     }
 }

@@ -28,7 +28,15 @@ public final class ClickHousePreflight {
         } catch (PreflightException e) {
             throw e;
         } catch (Exception e) {
-            throw new PreflightException("ClickHouse is not reachable: " + Retry.rootMessage(e)
+            String m = Retry.rootMessage(e);
+            if (m.contains("Code: 81,")) {
+                throw new PreflightException("ClickHouse database " + database + " does not exist; apply ops/clickhouse-init/*.sql "
+                        + "(ops/local/stack.sh up does) or set CLICKHOUSE_DATABASE to the right one");
+            }
+            if (m.matches("(?s).*Code: (192|193|194|516),.*")) {
+                throw new PreflightException("ClickHouse refused the login: " + m + "; check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
+            }
+            throw new PreflightException("ClickHouse is not reachable: " + m
                     + "; is it up (ops/local/stack.sh up clickhouse) and is CLICKHOUSE_JDBC_URL right?");
         }
     }

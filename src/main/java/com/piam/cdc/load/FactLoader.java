@@ -54,6 +54,7 @@ public class FactLoader {
     private final PipelineMetrics metrics;
     private final RowsSetAside setAside;
     private final DeadLetterFile deadLetterFile;
+    private final LoadBudget budget;
     private final LoadState accessEventsState = new LoadState();
     private final LoadState connectorHealthState = new LoadState();
 
@@ -61,7 +62,8 @@ public class FactLoader {
     }
 
     public FactLoader(DataSource clickHouse, String database, BooleanSupplier stopping, long maxBackoffMs, PipelineMetrics metrics,
-            RowsSetAside setAside, DeadLetterFile deadLetterFile) {
+            RowsSetAside setAside, DeadLetterFile deadLetterFile, LoadBudget budget) {
+        this.budget = budget;
         this.clickHouse = clickHouse;
         this.metrics = metrics;
         this.setAside = setAside;
@@ -102,9 +104,17 @@ public class FactLoader {
         return batchesLoaded.get();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> void load(Exchange exchange, FactTable<T> table, LoadState state) throws InvalidPayloadException {
         LoadBatch batch = exchange.getMessage().getMandatoryBody(LoadBatch.class);
+        try {
+            load(exchange, table, state, batch);
+        } finally {
+            budget.release(batch.bytes()); // loaded, set aside or abandoned at stop: the room is free again
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> void load(Exchange exchange, FactTable<T> table, LoadState state, LoadBatch batch) {
         if (batch.size() == 0) {
             return;
         }

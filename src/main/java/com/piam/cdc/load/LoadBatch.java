@@ -9,9 +9,16 @@ import java.util.List;
 public class LoadBatch {
 
     private final List<Change<?>> changes = new ArrayList<>();
+    private long bytes;
 
     void add(Change<?> change) {
         changes.add(change);
+        bytes += LoadBudget.size(change);
+    }
+
+    /** Estimated heap bytes of the rows ({@link LoadBudget#size}). */
+    public long bytes() {
+        return bytes;
     }
 
     public List<Change<?>> changes() {

@@ -75,12 +75,29 @@ class PipelineSettingsTest {
             "MANAGEMENT_PORT       | abc   | Invalid configuration: MANAGEMENT_PORT='abc': must be a whole number greater than 0 (a TCP port)",
             "KAFKA_TOPIC_PARTITIONS| 0     | Invalid configuration: KAFKA_TOPIC_PARTITIONS='0': must be a whole number greater than 0",
             "SOURCE_FLAVOR         | oracle | Invalid configuration: SOURCE_FLAVOR='oracle': must be",
+            "EVENT_RATE_PER_SECOND | 1000000 | Invalid configuration: EVENT_RATE_PER_SECOND='1000000': must be at most 100000",
+            "MAX_BATCH_EVENTS      | 2000000 | Invalid configuration: MAX_BATCH_EVENTS='2000000': must be at most 100000",
+            "MAX_BUFFERED_ROWS     | 50000000 | Invalid configuration: MAX_BUFFERED_ROWS='50000000': must be at most 1000000",
+            "MAX_BUFFERED_MB       | 0     | Invalid configuration: MAX_BUFFERED_MB='0': must be a whole number greater than 0",
+            "MAX_BUFFERED_MB       | 99999 | Invalid configuration: MAX_BUFFERED_MB='99999': must be at most 4096",
+            "KAFKA_BOOTSTRAP       | 127.0.0.1:9092&groupId=evil | Invalid configuration: KAFKA_BOOTSTRAP='127.0.0.1:9092&groupId=evil': must be host:port",
+            "KAFKA_BOOTSTRAP       | localhost | Invalid configuration: KAFKA_BOOTSTRAP='localhost': must be host:port",
+            "KAFKA_GROUP_ID        | g&autoOffsetReset=latest | Invalid configuration: KAFKA_GROUP_ID='g&autoOffsetReset=latest': must be letters, digits",
+            "MYSQL_HOST            | db&databaseUser=root | Invalid configuration: MYSQL_HOST='db&databaseUser=root': must be a host name",
+            "CAPTURE_USER          | dbz&x=1 | Invalid configuration: CAPTURE_USER='dbz&x=1': must be a database user name",
     })
     void badValueIsRefusedWithKeyValueAndWhatIsAllowed(String key, String value, String message) {
         assertThatThrownBy(() -> with(key, value))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void kafkaBootstrapTakesSeveralBrokersAndIpv6() throws Exception {
+        assertThat(with("KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2.example.com:19092,[::1]:9092").cdc().kafkaBootstrap())
+                .isEqualTo("kafka-1:9092,kafka-2.example.com:19092,[::1]:9092");
+        assertThat(PipelineSettings.from(defaults()::get).maxBufferedMb()).isEqualTo(32);
     }
 
     @Test

@@ -32,4 +32,21 @@ class PreflightIT {
             rootSql("SET GLOBAL binlog_format = 'ROW'");
         }
     }
+
+    @Test
+    void aWrongGeneratorPasswordStopsStartUpNamingTheUser() throws Exception {
+        RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "MYSQL_PASSWORD", "wrong-pw-7"));
+        assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(runtime.process.exitValue()).isEqualTo(2);
+        assertThat(runtime.log()).contains("piam-cdc: Preflight failed: the generators cannot use MySQL as MYSQL_USER='cg_generator'",
+                "Access denied", "check MYSQL_USER/MYSQL_PASSWORD").doesNotContain("wrong-pw-7");
+    }
+
+    @Test
+    void directModeChecksClickHouseAtStart() throws Exception {
+        RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "direct", "CLICKHOUSE_DATABASE", "piam_missing"));
+        assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(runtime.process.exitValue()).isEqualTo(2);
+        assertThat(runtime.log()).contains("piam-cdc: Preflight failed: ClickHouse database piam_missing does not exist; apply ops/clickhouse-init/*.sql");
+    }
 }
