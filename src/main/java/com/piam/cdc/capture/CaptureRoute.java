@@ -80,6 +80,8 @@ public class CaptureRoute extends RouteBuilder {
         // a short engine queue (default 8192 changes): at full speed the default keeps ~25 MB of change
         // events alive long enough to reach the old generation, and full GCs then stall every stage
         o.put("maxQueueSize", "2048");
+        // and by bytes: 2,048 rows of a 64 KB payload would be 128 MB of the 192 MB heap
+        o.put("maxQueueSizeInBytes", String.valueOf(16L * 1024 * 1024));
         o.put("maxBatchSize", "512");
         if (flavor == SourceFlavor.MARIADB) {
             // Debezium's MySQL connector skips a row after restarts against MariaDB: use its MariaDB connector.

@@ -20,13 +20,32 @@ final class RuntimeProcess {
     }
 
     static RuntimeProcess start(Map<String, String> env) throws Exception {
+        return start(env, "-Xmx192m");
+    }
+
+    /** With the JVM options `make demo` uses (ops/runtime.jvm: 192 MB heap, serial GC, ...). */
+    static RuntimeProcess startAsDemo(Map<String, String> env) throws Exception {
+        return start(env, "@" + new File("ops/runtime.jvm").getAbsolutePath());
+    }
+
+    private static RuntimeProcess start(Map<String, String> env, String jvmOptions) throws Exception {
         File log = File.createTempFile("piam-runtime", ".log");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx192m", "-jar", new File("target/piam-cdc.jar").getAbsolutePath())
+        ProcessBuilder pb = new ProcessBuilder("java", jvmOptions, "-jar", new File("target/piam-cdc.jar").getAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(log);
         pb.environment().put("PIAM_DATA_DIR", new File(System.getenv().getOrDefault("PIAM_DATA_DIR", ".local")).getAbsolutePath());
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("MANAGEMENT_PORT", String.valueOf(PipelineITSupport.freePort()));
         return new RuntimeProcess(pb.start(), log, Integer.parseInt(pb.environment().get("MANAGEMENT_PORT")));
+    }
+
+    /** The process's resident memory now, in MB (from /proc). */
+    long rssMb() throws Exception {
+        for (String line : Files.readAllLines(new File("/proc/" + process.pid() + "/status").toPath())) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
     }
 
     String log() throws Exception {
