@@ -2,8 +2,10 @@
 # Idempotent Debezium connector registration (the spec's script), for users who run Kafka Connect
 # instead of the runtime's embedded capture: start the runtime with CAPTURE_ENABLED=false and its
 # consume routes read the connector's topics (same names, same record shape).
-# Note: this config drops deletes (ExtractNewRecordState's default); add
-# "transforms.unwrap.delete.handling.mode": "rewrite" to have deleted rows leave ClickHouse's views.
+# Deletes: the spec's config had ExtractNewRecordState drop them (its default before Debezium 2.5),
+# so deleted rows stayed in ClickHouse's views. "delete.tombstone.handling.mode": "rewrite" (2.5+)
+# sends the deleted row with __deleted=true instead. The consume routes also apply a tombstone
+# (key only) of cg_access_event, in any converter form; see README "Deletes".
 # (An update PUTs only the "config" object: that is what Connect's /connectors/<name>/config takes.)
 set -e
 

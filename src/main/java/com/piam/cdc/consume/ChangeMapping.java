@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
+import com.piam.cdc.domain.DeletedKey;
 import com.piam.cdc.domain.PacsType;
 import com.piam.cdc.record.BadRecordException;
 import com.piam.cdc.record.RecordFormat;
@@ -61,6 +62,38 @@ public final class ChangeMapping {
             throw new BadRecordException("latency_ms is missing");
         }
         return change(row, h, meta);
+    }
+
+    /**
+     * A tombstone of cg_access_event: the delete of the row its key names (event_id), versioned by
+     * the Kafka record (timestamp, offset), so it orders after the change it deletes.
+     */
+    public static Change<DeletedKey> accessEventDeleted(JsonNode key, RecordMeta meta) throws BadRecordException {
+        if (key == null) {
+            return null;
+        }
+        return deleted(new DeletedKey("event_id", text(key, "event_id", true)), meta);
+    }
+
+    /**
+     * A tombstone of cg_connector_health names its row by the source's AUTO_INCREMENT id, which
+     * fact_connector_health does not hold: it cannot be applied, so it is set aside with the fix.
+     */
+    public static Change<DeletedKey> connectorHealthDeleted(JsonNode key, RecordMeta meta) throws BadRecordException {
+        if (key == null) {
+            return null;
+        }
+        throw new BadRecordException("a delete of cg_connector_health by key only (" + clip(key.toString()) + ") cannot be "
+                + "applied: fact_connector_health is keyed by tenant, connector and check time; let Debezium rewrite deletes "
+                + "(delete.tombstone.handling.mode=rewrite) as ops/debezium/connector-config.json does");
+    }
+
+    private static Change<DeletedKey> deleted(DeletedKey key, RecordMeta meta) throws BadRecordException {
+        if (meta.timestampMs() <= 0) {
+            throw new BadRecordException("a delete by key (" + key.column() + "=" + clip(key.value())
+                    + ") without a record timestamp cannot be ordered after the row it deletes");
+        }
+        return new Change<>(key, Change.Op.DELETE, meta.timestampMs(), Versions.ofRecord(meta.timestampMs(), meta.offset()));
     }
 
     private static <T> Change<T> change(JsonNode row, T value, RecordMeta meta) throws BadRecordException {

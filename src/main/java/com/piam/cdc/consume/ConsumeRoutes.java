@@ -48,12 +48,13 @@ public class ConsumeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events",
-                database + ".fact_access_events", ChangeMapping::accessEvent);
+                database + ".fact_access_events", ChangeMapping::accessEvent, ChangeMapping::accessEventDeleted);
         consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health",
-                database + ".fact_connector_health", ChangeMapping::connectorHealth);
+                database + ".fact_connector_health", ChangeMapping::connectorHealth, ChangeMapping::connectorHealthDeleted);
     }
 
-    private void consume(String routeId, int order, String topic, String buffer, String table, RecordIntake.Mapper mapper) {
+    private void consume(String routeId, int order, String topic, String buffer, String table, RecordIntake.Mapper mapper,
+            RecordIntake.KeyDeleteMapper keyDelete) {
         OffsetCommitListener commits = new OffsetCommitListener();
         if (metrics != null) {
             metrics.gauge("piam.kafka.consumer.lag", "topic", topic, commits::lag);
@@ -61,7 +62,7 @@ public class ConsumeRoutes extends RouteBuilder {
         String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
-        RecordIntake intake = new RecordIntake(table, mapper, commits, deadLetters, setAside, stopping, maxBackoffMs);
+        RecordIntake intake = new RecordIntake(table, mapper, keyDelete, commits, deadLetters, setAside, stopping, maxBackoffMs);
         from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean

@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * {@link KafkaDelivery} so the loader can settle it. A record that cannot be read or mapped is set
  * aside on {@code <topic>.dlq} with the reason, here and now; if Kafka does not take it, this step
  * retries (the partition waits, visibly: the verifier names it) and never skips it. A tombstone
- * carries no row and is settled at once.
+ * (a delete that carries only its key) becomes a delete by key, which the loader applies.
  */
 final class RecordIntake implements Processor {
 
@@ -35,17 +35,25 @@ final class RecordIntake implements Processor {
         Change<?> map(JsonNode row, RecordMeta meta) throws BadRecordException;
     }
 
+    /** A tombstone's key columns to a delete by key; null when there is nothing to delete. */
+    @FunctionalInterface
+    interface KeyDeleteMapper {
+        Change<?> map(JsonNode key, RecordMeta meta) throws BadRecordException;
+    }
+
     private final String table;
     private final Mapper mapper;
+    private final KeyDeleteMapper keyDelete;
     private final OffsetCommitListener commits;
     private final DeadLetterWriter deadLetters;
     private final RowsSetAside setAside;
     private final Retry retry;
 
-    RecordIntake(String table, Mapper mapper, OffsetCommitListener commits, DeadLetterWriter deadLetters,
+    RecordIntake(String table, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits, DeadLetterWriter deadLetters,
             RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
         this.table = table;
         this.mapper = mapper;
+        this.keyDelete = keyDelete;
         this.commits = commits;
         this.deadLetters = deadLetters;
         this.setAside = setAside;
@@ -64,14 +72,16 @@ final class RecordIntake implements Processor {
                 in.getHeader(KafkaConstants.KEY, String.class), value, in.getHeader(KafkaConstants.HEADERS, Headers.class));
         try {
             JsonNode row = ChangeParser.row(value);
-            if (row == null) {
+            RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
+                    in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
+            Change<?> change = row != null ? mapper.map(row, meta)
+                    : keyDelete.map(ChangeParser.key(in.getHeader(KafkaConstants.KEY, String.class)), meta);
+            if (change == null) { // a tombstone without a key: nothing to load
                 delivery.skip();
                 exchange.setRouteStop(true);
                 return;
             }
-            RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
-                    in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
-            in.setBody(mapper.map(row, meta).deliveredBy(delivery));
+            in.setBody(change.deliveredBy(delivery));
         } catch (BadRecordException e) {
             String reason = e.getMessage();
             String dlq = RecordFormat.deadLetterTopic(partition.topic());

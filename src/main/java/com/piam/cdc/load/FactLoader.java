@@ -5,6 +5,7 @@ import com.piam.cdc.Retry;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
+import com.piam.cdc.domain.DeletedKey;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -118,10 +119,15 @@ public class FactLoader {
         if (batch.size() == 0) {
             return;
         }
-        List<Change<T>> rows = (List) batch.changes();
-        List<Change<T>> toInsert = new ArrayList<>(rows.size());
+        List<Change<T>> toInsert = new ArrayList<>(batch.size());
+        List<Change<DeletedKey>> deletesByKey = new ArrayList<>();
         List<Rejected<T>> rejected = new ArrayList<>();
-        for (Change<T> c : rows) {
+        for (Change<?> any : batch.changes()) {
+            if (any.row() instanceof DeletedKey) {
+                deletesByKey.add((Change<DeletedKey>) any);
+                continue;
+            }
+            Change<T> c = (Change<T>) any;
             String problem = table.problem(c);
             if (problem == null) {
                 toInsert.add(c);
@@ -134,18 +140,29 @@ public class FactLoader {
         for (Rejected<T> r : rejected) {
             setAside(table, r);
         }
+        if (!deletesByKey.isEmpty()) {
+            // after the batch's rows: a key inserted and deleted in the same batch is found
+            stats[0] += retry.run("delete by key of " + deletesByKey.size() + " rows in " + table.name(), () -> backlog(exchange), () -> {
+                stats[1]++;
+                return execute(table.deleteByKeySql(deletesByKey, nextIngestTsMs()));
+            });
+            deletesByKey.forEach(d -> d.delivery().loaded());
+        }
         // Only now are the rows safe in ClickHouse (or set aside): settle their deliveries.
         for (Change<T> c : loaded) {
             if (c.delivery() != null) {
                 c.delivery().loaded();
             }
         }
-        rowsLoaded.addAndGet(loaded.size());
+        rowsLoaded.addAndGet(loaded.size() + deletesByKey.size());
         batchesLoaded.incrementAndGet();
         if (metrics != null && !loaded.isEmpty()) {
             metrics.batchLoaded(table.name(), loaded.size(), stats[0], loaded.stream().mapToLong(Change::sourceTsMs).toArray());
         }
-        if (rejected.isEmpty()) {
+        if (!deletesByKey.isEmpty()) {
+            LOG.info("Loaded {} rows into {} and deleted {} by key in {} ms", loaded.size(), table.name(), deletesByKey.size(),
+                    stats[0]);
+        } else if (rejected.isEmpty()) {
             LOG.info("Loaded {} rows into {} in {} ms", loaded.size(), table.name(), stats[0]);
         } else {
             LOG.warn("Loaded {} rows into {} in {} ms ({} inserts); set aside {} rows", loaded.size(), table.name(), stats[0],
@@ -229,6 +246,15 @@ public class FactLoader {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Runs one statement (a delete by key); returns how long ClickHouse took. */
+    private long execute(String sql) throws SQLException {
+        long start = System.nanoTime();
+        try (Connection c = clickHouse.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
         }
         return (System.nanoTime() - start) / 1_000_000;
     }

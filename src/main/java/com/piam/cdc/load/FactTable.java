@@ -3,11 +3,14 @@ package com.piam.cdc.load;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
+import com.piam.cdc.domain.DeletedKey;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /**
@@ -19,7 +22,7 @@ import java.util.function.Function;
  * epoch millis make the UInt64 *_ms column refuse the whole insert.
  */
 public record FactTable<T>(String name, List<String> columns, Function<Change<T>, Object[]> values,
-        Function<Change<T>, String> check, Function<T, String> key) {
+        Function<Change<T>, String> check, Function<T, String> key, String keyColumn) {
 
     /** First and last second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC). */
     static final Instant DATETIME_MIN = Instant.EPOCH;
@@ -44,7 +47,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                             e.eventTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
                 },
                 c -> firstProblem(dateTimeProblem("event_time", c.row().eventTime()), sourceTsProblem(c)),
-                e -> "event_id=" + e.eventId());
+                e -> "event_id=" + e.eventId(), "event_id");
     }
 
     public static FactTable<ConnectorHealth> connectorHealth(String database) {
@@ -65,7 +68,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                 c -> firstProblem(dateTimeProblem("check_time", c.row().checkTime()),
                         dateTimeProblem("last_event_time", c.row().lastEventTime()),
                         dateTimeProblem("last_successful_sync", c.row().lastSuccessfulSync()), sourceTsProblem(c)),
-                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime());
+                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), null);
     }
 
     /**
@@ -75,6 +78,40 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
     public String insertSql(long ingestTsMs) {
         return "INSERT INTO " + name + " (" + String.join(", ", columns) + ", ingest_ts_ms) VALUES ("
                 + "?, ".repeat(columns.size()) + ingestTsMs + ")";
+    }
+
+    /**
+     * Deletes known only by their key (tombstones): one INSERT ... SELECT that copies, per key, the
+     * newest row older than the delete, with cdc_op 'd', is_deleted 1 and the delete's version and
+     * source time. "Older than the delete" matters when the key is inserted again after it: the
+     * re-insert (larger version) is left alone and wins under FINAL. A key with no row yet writes nothing.
+     */
+    public String deleteByKeySql(List<Change<DeletedKey>> deletes, long ingestTsMs) {
+        if (keyColumn == null) {
+            throw new IllegalStateException(name + " takes no deletes by key");
+        }
+        String keys = deletes.stream().map(d -> literal(d.row().value())).collect(Collectors.joining(","));
+        String versions = deletes.stream().map(d -> "toUInt64(" + d.version() + ")").collect(Collectors.joining(","));
+        String sourceTs = deletes.stream().map(d -> "toUInt64(" + Math.max(0, d.sourceTsMs()) + ")").collect(Collectors.joining(","));
+        String versionOf = "transform(" + keyColumn + ", [" + keys + "], [" + versions + "], toUInt64(0))";
+        List<String> select = new ArrayList<>();
+        for (String c : columns) {
+            select.add(switch (c) {
+                case "cdc_op" -> "'d'";
+                case "is_deleted" -> "toUInt8(1)";
+                case "version" -> versionOf;
+                case "source_ts_ms" -> "transform(" + keyColumn + ", [" + keys + "], [" + sourceTs + "], toUInt64(0))";
+                default -> c;
+            });
+        }
+        return "INSERT INTO " + name + " (" + String.join(", ", columns) + ", ingest_ts_ms) SELECT " + String.join(", ", select)
+                + ", " + ingestTsMs + " FROM (SELECT * FROM " + name + " WHERE " + keyColumn + " IN (" + keys + ") AND version < "
+                + versionOf + " ORDER BY version DESC LIMIT 1 BY " + keyColumn + ")";
+    }
+
+    /** A ClickHouse string literal. */
+    static String literal(String v) {
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** What is wrong with the change for this table, or null when every value fits its column. */

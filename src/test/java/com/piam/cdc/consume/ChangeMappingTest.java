@@ -145,4 +145,32 @@ class ChangeMappingTest {
         assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"suspicious_score\":0.87", "\"suspicious_score\":\"high\"")), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessage("suspicious_score='high' is not a number");
     }
+
+    @Test
+    void aTombstoneOfAnAccessEventIsADeleteByKeyVersionedByTheRecord() throws Exception {
+        for (String key : new String[] {"{\"event_id\":\"e-9\"}",
+                "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"event_id\":\"e-9\"}}"}) {
+            Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.accessEventDeleted(ChangeParser.key(key), NO_HEADERS);
+            assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("event_id", "e-9"));
+            assertThat(d.deleted()).isTrue();
+            assertThat(d.version()).isEqualTo(Versions.ofRecord(1795420706100L, 42));
+        }
+        assertThat(ChangeMapping.accessEventDeleted(ChangeParser.key(null), NO_HEADERS)).as("no key: nothing to delete").isNull();
+        assertThatThrownBy(() -> ChangeMapping.accessEventDeleted(ChangeParser.key("e-9"), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("key e-9 is not valid JSON");
+    }
+
+    @Test
+    void aTombstoneOfAHealthRowCannotBeAppliedAndSaysWhy() {
+        assertThatThrownBy(() -> ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":41}"), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("{\"id\":41}")
+                .hasMessageContaining("delete.tombstone.handling.mode=rewrite");
+    }
+
+    @Test
+    void theJsonNullAConverterWritesForANullValueIsATombstone() throws Exception {
+        assertThat(parse("null")).isNull();
+        assertThatThrownBy(() -> parse("[1]")).isInstanceOf(BadRecordException.class).hasMessage("value is not a JSON object (array)");
+        assertThatThrownBy(() -> parse("42")).isInstanceOf(BadRecordException.class).hasMessage("value is not a JSON object (number)");
+    }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FactTableTest {
 
@@ -62,5 +63,17 @@ class FactTableTest {
         assertThat(sql).startsWith("INSERT INTO piam.fact_access_events (event_id, ").endsWith("?, 1795000000123)")
                 .contains(", ingest_ts_ms) VALUES (");
         assertThat(sql.chars().filter(c -> c == '?').count()).isEqualTo(table.columns().size());
+    }
+
+    @Test
+    void deletesByKeyCopyTheNewestOlderRowWithTheDeletesVersionAndQuoteKeysSafely() {
+        FactTable<AccessEvent> t = FactTable.accessEvents("piam");
+        String sql = t.deleteByKeySql(java.util.List.of(
+                new Change<>(new com.piam.cdc.domain.DeletedKey("event_id", "e-'1\\"), Change.Op.DELETE, 1000L, 77L)), 5000L);
+        assertThat(sql).startsWith("INSERT INTO piam.fact_access_events (event_id, tenant_id,")
+                .contains("transform(event_id, ['e-\\'1\\\\'], [toUInt64(77)], toUInt64(0))", "'d'", "toUInt8(1)", ", 5000 FROM (SELECT * FROM ")
+                .contains("AND version < transform(", "ORDER BY version DESC LIMIT 1 BY event_id)");
+        assertThatThrownBy(() -> FactTable.connectorHealth("piam").deleteByKeySql(java.util.List.of(), 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 }
