@@ -48,13 +48,16 @@ public class ConsumeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events",
-                database + ".fact_access_events", ChangeMapping::accessEvent, ChangeMapping::accessEventDeleted);
+                database + ".fact_access_events", new SourceColumns("cg_access_event", SourceColumns.ACCESS_EVENT_REQUIRED,
+                        SourceColumns.ACCESS_EVENT_OPTIONAL), ChangeMapping::accessEvent, ChangeMapping::accessEventDeleted);
         consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health",
-                database + ".fact_connector_health", ChangeMapping::connectorHealth, ChangeMapping::connectorHealthDeleted);
+                database + ".fact_connector_health", new SourceColumns("cg_connector_health", SourceColumns.HEALTH_REQUIRED,
+                        SourceColumns.HEALTH_OPTIONAL), ChangeMapping::connectorHealth, ChangeMapping::connectorHealthDeleted);
     }
 
-    private void consume(String routeId, int order, String topic, String buffer, String table, RecordIntake.Mapper mapper,
-            RecordIntake.KeyDeleteMapper keyDelete) {
+    private void consume(String routeId, int order, String topic, String buffer, String table, SourceColumns columns,
+            RecordIntake.Mapper mapper, RecordIntake.KeyDeleteMapper keyDelete) {
+        getContext().getRegistry().bind("sourceColumns-" + columns.table(), columns);
         OffsetCommitListener commits = new OffsetCommitListener();
         if (metrics != null) {
             metrics.gauge("piam.kafka.consumer.lag", "topic", topic, commits::lag);
@@ -62,7 +65,7 @@ public class ConsumeRoutes extends RouteBuilder {
         String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
-        RecordIntake intake = new RecordIntake(table, mapper, keyDelete, commits, deadLetters, setAside, stopping, maxBackoffMs);
+        RecordIntake intake = new RecordIntake(table, columns, mapper, keyDelete, commits, deadLetters, setAside, stopping, maxBackoffMs);
         from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean

@@ -42,6 +42,7 @@ final class RecordIntake implements Processor {
     }
 
     private final String table;
+    private final SourceColumns columns;
     private final Mapper mapper;
     private final KeyDeleteMapper keyDelete;
     private final OffsetCommitListener commits;
@@ -49,9 +50,10 @@ final class RecordIntake implements Processor {
     private final RowsSetAside setAside;
     private final Retry retry;
 
-    RecordIntake(String table, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits, DeadLetterWriter deadLetters,
+    RecordIntake(String table, SourceColumns columns, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits, DeadLetterWriter deadLetters,
             RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
         this.table = table;
+        this.columns = columns;
         this.mapper = mapper;
         this.keyDelete = keyDelete;
         this.commits = commits;
@@ -72,6 +74,9 @@ final class RecordIntake implements Processor {
                 in.getHeader(KafkaConstants.KEY, String.class), value, in.getHeader(KafkaConstants.HEADERS, Headers.class));
         try {
             JsonNode row = ChangeParser.row(value);
+            if (row != null) {
+                columns.observe(row);
+            }
             RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
                     in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
             Change<?> change = row != null ? mapper.map(row, meta)

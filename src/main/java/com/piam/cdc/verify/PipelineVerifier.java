@@ -9,6 +9,7 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
+import com.piam.cdc.consume.SourceColumns;
 import com.piam.cdc.load.LoadState;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.verify.PipelineStatus.Overall;
@@ -430,6 +431,21 @@ public class PipelineVerifier {
         String db = settings.clickHouseDatabase();
         rejected(b, db + ".fact_access_events", "access event");
         rejected(b, db + ".fact_connector_health", "health row");
+        for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
+            String since = CLOCK.format(Instant.ofEpochMilli(columns.changedAtMs()));
+            if (!columns.missingRequired().isEmpty()) {
+                b.problem("rejected: " + columns.table() + " has no column " + String.join(", ", columns.missingRequired())
+                        + " since " + since + ": the mapping needs it, so its records are set aside (restore the column "
+                        + "or change the mapping)");
+            }
+            if (!columns.missingOptional().isEmpty()) {
+                b.fact("missing_columns " + columns.table(), String.join(", ", columns.missingOptional())
+                        + " (loaded as null since " + since + ")");
+            }
+            if (!columns.unused().isEmpty()) {
+                b.fact("unmapped_columns " + columns.table(), String.join(", ", columns.unused()));
+            }
+        }
         return b.build();
     }
 
