@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS piam.fact_connector_health (
   ingest_ts_ms UInt64,
   cdc_op Enum8('r' = 1, 'c' = 2, 'u' = 3, 'd' = 4),
   is_deleted UInt8,
-  version UInt64
+  version UInt64,
+  source_id UInt64 DEFAULT 0     -- cg_connector_health.id (0 in direct mode): a delete known by key only finds its row
 ) ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(check_time)
 ORDER BY (tenant_id, connector_id, check_time, check_time_ms);

@@ -207,6 +207,17 @@ XML
 XML
 }
 
+# Columns added after a table was first created (18.16 has no ADD COLUMN IF NOT EXISTS).
+clickhouse_migrate() {
+  local ch=(clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT")
+  if [[ "$("${ch[@]}" -q "SELECT count() FROM system.columns WHERE database = 'piam'
+        AND table = 'fact_connector_health' AND name = 'source_id'")" == 0 ]]; then
+    "${ch[@]}" -q "ALTER TABLE piam.fact_connector_health ADD COLUMN source_id UInt64 DEFAULT 0" ||
+      die "clickhouse: adding piam.fact_connector_health.source_id failed (error above)"
+    say "clickhouse: added piam.fact_connector_health.source_id"
+  fi
+}
+
 # HTTP /ping over bash's /dev/tcp: no curl needed on a fresh machine. ($0 is the port.)
 ch_ping() { # shellcheck disable=SC2016
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /ping HTTP/1.0\r\n\r\n" >&3 && grep -q "^Ok" <&3' \
@@ -227,6 +238,7 @@ clickhouse_up() {
     clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT" --multiquery <"$f" ||
       die "clickhouse: init SQL failed in $f (error above)"
   done
+  clickhouse_migrate
   say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), http $CLICKHOUSE_PORT, tcp $CLICKHOUSE_TCP_PORT)"
 }
 

@@ -57,7 +57,7 @@ public final class ChangeMapping {
                 oneOf(row, "status", "OK", "WARN", "DOWN"), (int) unsigned(row, "latency_ms", -1),
                 (float) number(row, "events_per_minute", 0), (int) unsigned(row, "error_count_1h", 0),
                 time(row, "last_event_time", false), text(row, "error_message", false), text(row, "error_code", false),
-                text(row, "endpoint_url", false), time(row, "last_successful_sync", false));
+                text(row, "endpoint_url", false), time(row, "last_successful_sync", false), sourceId(row, "id"));
         if (h.latencyMs() < 0) {
             throw new BadRecordException("latency_ms is missing");
         }
@@ -72,20 +72,34 @@ public final class ChangeMapping {
         if (key == null) {
             return null;
         }
-        return deleted(new DeletedKey("event_id", text(key, "event_id", true)), meta);
+        return deleted(new DeletedKey("event_id", text(key, "event_id", true), false), meta);
     }
 
-    /**
-     * A tombstone of cg_connector_health names its row by the source's AUTO_INCREMENT id, which
-     * fact_connector_health does not hold: it cannot be applied, so it is set aside with the fix.
-     */
+    /** A tombstone of cg_connector_health: the delete of the row whose source id (the AUTO_INCREMENT id) its key names. */
     public static Change<DeletedKey> connectorHealthDeleted(JsonNode key, RecordMeta meta) throws BadRecordException {
         if (key == null) {
             return null;
         }
-        throw new BadRecordException("a delete of cg_connector_health by key only (" + clip(key.toString()) + ") cannot be "
-                + "applied: fact_connector_health is keyed by tenant, connector and check time; let Debezium rewrite deletes "
-                + "(delete.tombstone.handling.mode=rewrite) as ops/debezium/connector-config.json does");
+        long id = sourceId(key, "id");
+        if (id == ConnectorHealth.NO_SOURCE_ID) {
+            throw new BadRecordException("a delete of cg_connector_health by key " + clip(key.toString()) + " has no id");
+        }
+        return deleted(new DeletedKey("source_id", String.valueOf(id), true), meta);
+    }
+
+    /** A BIGINT id column (0 when absent). */
+    private static long sourceId(JsonNode row, String field) throws BadRecordException {
+        JsonNode n = row.get(field);
+        if (n == null || n.isNull()) {
+            return ConnectorHealth.NO_SOURCE_ID;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() > 0) {
+            return n.asLong();
+        }
+        if (n.isTextual() && n.asText().matches("[1-9][0-9]{0,18}")) {
+            return Long.parseLong(n.asText());
+        }
+        throw new BadRecordException(field + "=" + clip(n.toString()) + " is not a positive whole number (a BIGINT id)");
     }
 
     private static Change<DeletedKey> deleted(DeletedKey key, RecordMeta meta) throws BadRecordException {

@@ -2,7 +2,7 @@ package com.piam.cdc.domain;
 
 import java.time.Instant;
 
-/** One health check of a PACS connector: a row of cloudgate.cg_connector_health. */
+/** One health check of a PACS connector: a row of cloudgate.cg_connector_health ({@code sourceId} is its id). */
 public record ConnectorHealth(
         String tenantId,
         String connectorId,
@@ -18,5 +18,9 @@ public record ConnectorHealth(
         String errorMessage,
         String errorCode,
         String endpointUrl,
-        Instant lastSuccessfulSync) {
+        Instant lastSuccessfulSync,
+        long sourceId) {
+
+    /** cg_connector_health.id, the source's AUTO_INCREMENT key; 0 where there is none (direct mode, before the insert). */
+    public static final long NO_SOURCE_ID = 0;
 }

@@ -73,7 +73,8 @@ public class ConnectorHealthGenerator {
             Instant lastSuccess = "DOWN".equals(status) ? prev.lastSuccess() : now;
             rows.add(new ConnectorHealth(c.tenantId(), c.connectorId(), c.connectorName(), c.pacsType(),
                     c.pacsVersion(), now, status, latency, perMinute, errors,
-                    activity.lastEventTime(c.tenantId(), c.connectorId()), message, code, c.endpointUrl(), lastSuccess));
+                    activity.lastEventTime(c.tenantId(), c.connectorId()), message, code, c.endpointUrl(), lastSuccess,
+                    ConnectorHealth.NO_SOURCE_ID));
             previous.put(key, new Previous(events, now, lastSuccess));
         }
         return rows;

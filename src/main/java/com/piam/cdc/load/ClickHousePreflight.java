@@ -25,6 +25,15 @@ public final class ClickHousePreflight {
                     }
                 }
             }
+            // a column added after the table was first created (a Docker volume from before, say)
+            try (ResultSet rs = st.executeQuery("SELECT count() FROM system.columns WHERE database = '" + database
+                    + "' AND table = 'fact_connector_health' AND name = 'source_id'")) {
+                if (!rs.next() || rs.getInt(1) != 1) {
+                    throw new PreflightException("ClickHouse table " + database + ".fact_connector_health has no column source_id; "
+                            + "run ALTER TABLE " + database + ".fact_connector_health ADD COLUMN source_id UInt64 DEFAULT 0 "
+                            + "(ops/local/stack.sh up does)");
+                }
+            }
         } catch (PreflightException e) {
             throw e;
         } catch (Exception e) {

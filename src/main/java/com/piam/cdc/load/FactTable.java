@@ -55,7 +55,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                 "tenant_id", "connector_id", "connector_name", "pacs_type", "pacs_version", "check_time", "status",
                 "latency_ms", "events_per_minute", "error_count_1h", "last_event_time", "error_message", "error_code",
                 "endpoint_url", "last_successful_sync",
-                "check_time_ms", "source_ts_ms", "cdc_op", "is_deleted", "version"),
+                "check_time_ms", "source_ts_ms", "cdc_op", "is_deleted", "version", "source_id"),
                 c -> {
                     ConnectorHealth h = c.row();
                     return new Object[]{
@@ -63,12 +63,13 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                             dateTime(h.checkTime()), h.status(), h.latencyMs(), h.eventsPerMinute(), h.errorCount1h(),
                             dateTime(h.lastEventTime()), h.errorMessage(), h.errorCode(), h.endpointUrl(),
                             dateTime(h.lastSuccessfulSync()),
-                            h.checkTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
+                            h.checkTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version(),
+                            h.sourceId()};
                 },
                 c -> firstProblem(dateTimeProblem("check_time", c.row().checkTime()),
                         dateTimeProblem("last_event_time", c.row().lastEventTime()),
                         dateTimeProblem("last_successful_sync", c.row().lastSuccessfulSync()), sourceTsProblem(c)),
-                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), null);
+                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), "source_id");
     }
 
     /**
@@ -90,7 +91,8 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
         if (keyColumn == null) {
             throw new IllegalStateException(name + " takes no deletes by key");
         }
-        String keys = deletes.stream().map(d -> literal(d.row().value())).collect(Collectors.joining(","));
+        String keys = deletes.stream().map(d -> d.row().numeric() ? "toUInt64(" + Long.parseLong(d.row().value()) + ")"
+                : literal(d.row().value())).collect(Collectors.joining(","));
         String versions = deletes.stream().map(d -> "toUInt64(" + d.version() + ")").collect(Collectors.joining(","));
         String sourceTs = deletes.stream().map(d -> "toUInt64(" + Math.max(0, d.sourceTsMs()) + ")").collect(Collectors.joining(","));
         String versionOf = "transform(" + keyColumn + ", [" + keys + "], [" + versions + "], toUInt64(0))";

@@ -151,7 +151,7 @@ class ChangeMappingTest {
         for (String key : new String[] {"{\"event_id\":\"e-9\"}",
                 "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"event_id\":\"e-9\"}}"}) {
             Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.accessEventDeleted(ChangeParser.key(key), NO_HEADERS);
-            assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("event_id", "e-9"));
+            assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("event_id", "e-9", false));
             assertThat(d.deleted()).isTrue();
             assertThat(d.version()).isEqualTo(Versions.ofRecord(1795420706100L, 42));
         }
@@ -161,10 +161,12 @@ class ChangeMappingTest {
     }
 
     @Test
-    void aTombstoneOfAHealthRowCannotBeAppliedAndSaysWhy() {
-        assertThatThrownBy(() -> ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":41}"), NO_HEADERS))
-                .isInstanceOf(BadRecordException.class).hasMessageContaining("{\"id\":41}")
-                .hasMessageContaining("delete.tombstone.handling.mode=rewrite");
+    void aTombstoneOfAHealthRowIsADeleteByItsSourceId() throws Exception {
+        Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":41}"), NO_HEADERS);
+        assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("source_id", "41", true));
+        assertThatThrownBy(() -> ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":\"41 OR 1=1\"}"), NO_HEADERS))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("is not a positive whole number");
+        assertThat(ChangeMapping.connectorHealth(parse(CONNECT_HEALTH), NO_HEADERS).row().sourceId()).isEqualTo(41L);
     }
 
     @Test

@@ -149,4 +149,70 @@ class DeleteFormsIT extends PipelineITSupport {
         ids.add(embedded);
         return ids;
     }
+
+    static final String HEALTH_TOPIC = "cg.cloudgate.cg_connector_health";
+    static final Schema HEALTH_KEY = SchemaBuilder.struct().name("cg.cloudgate.cg_connector_health.Key")
+            .field("id", Schema.INT64_SCHEMA).build();
+    static final Schema HEALTH_VALUE = SchemaBuilder.struct().name("cg.cloudgate.cg_connector_health.Value").optional()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("tenant_id", Schema.STRING_SCHEMA)
+            .field("connector_id", Schema.STRING_SCHEMA)
+            .field("connector_name", Schema.STRING_SCHEMA)
+            .field("pacs_type", Schema.STRING_SCHEMA)
+            .field("check_time", SchemaBuilder.int64().name("io.debezium.time.Timestamp").build())
+            .field("status", Schema.STRING_SCHEMA)
+            .field("latency_ms", Schema.INT64_SCHEMA)
+            .field("events_per_minute", Schema.FLOAT32_SCHEMA)
+            .field("__op", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("__ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("__deleted", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+
+    @Test
+    void healthRowsDeletedByTheirSourceIdInEveryForm() throws Exception {
+        String prefix = "it-del-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        long checkTime = System.currentTimeMillis();
+        long firstId = 1_000_000_000L + (System.nanoTime() % 1_000_000_000L);
+        List<Case> cases = new ArrayList<>();
+        for (Form f : Form.values()) {
+            for (boolean schemas : new boolean[] {false, true}) {
+                cases.add(new Case(prefix + f.name().toLowerCase() + (schemas ? "-schemas" : "-plain"), f, schemas));
+            }
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (String step : List.of("insert", "delete", "insert again")) {
+                for (int i = 0; i < cases.size(); i++) {
+                    Case c = cases.get(i);
+                    long id = firstId + i;
+                    byte[] key = converter(c.schemas(), true).fromConnectData(HEALTH_TOPIC, HEALTH_KEY, new Struct(HEALTH_KEY).put("id", id));
+                    JsonConverter values = converter(c.schemas(), false);
+                    byte[] value = step.startsWith("insert") ? values.fromConnectData(HEALTH_TOPIC, HEALTH_VALUE, health(id, c.id(), checkTime, false))
+                            : switch (c.form()) {
+                                case TOMBSTONE -> values.fromConnectData(HEALTH_TOPIC, null, null);
+                                case JSON_NULL_OR_NULL_PAYLOAD -> values.fromConnectData(HEALTH_TOPIC, HEALTH_VALUE, null);
+                                case REWRITE -> values.fromConnectData(HEALTH_TOPIC, HEALTH_VALUE, health(id, c.id(), checkTime, true));
+                            };
+                    producer.send(new ProducerRecord<>(HEALTH_TOPIC, key, value)).get();
+                }
+                long expected = step.equals("delete") ? 0 : 1;
+                for (Case c : cases) {
+                    await().alias(step + " of " + c.id()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> ClickHouseQuery.count("SELECT count() FROM piam.fact_connector_health FINAL WHERE tenant_id = 'acme' "
+                                    + "AND connector_id = '" + c.id() + "' AND is_deleted = 0") == expected);
+                }
+            }
+        }
+        assertThat(bean("rowsSetAside", com.piam.cdc.load.RowsSetAside.class).recent("piam.fact_connector_health", 600_000).count())
+                .as("no delete form was set aside").isZero();
+    }
+
+    private static Struct health(long id, String connector, long checkTime, boolean deleted) {
+        return new Struct(HEALTH_VALUE).put("id", id).put("tenant_id", "acme").put("connector_id", connector)
+                .put("connector_name", "Lenel").put("pacs_type", "LENEL").put("check_time", checkTime).put("status", "OK")
+                .put("latency_ms", 120L).put("events_per_minute", 2.5f).put("__op", deleted ? "d" : "c")
+                .put("__ts_ms", System.currentTimeMillis()).put("__deleted", deleted ? "true" : "false");
+    }
 }

@@ -47,13 +47,13 @@ class FactTableTest {
     @Test
     void deleteIsWrittenAsATombstoneRow() {
         ConnectorHealth h = new ConnectorHealth("acme", "lenel-primary", "Lenel Primary", PacsType.LENEL, "OnGuard",
-                T, "DOWN", 9000, 12.5f, 40, null, "timed out", "E-TIMEOUT", "https://x", null);
+                T, "DOWN", 9000, 12.5f, 40, null, "timed out", "E-TIMEOUT", "https://x", null, 41L);
         FactTable<ConnectorHealth> table = FactTable.connectorHealth("piam");
         Map<String, Object> m = row(table, table.values().apply(new Change<>(h, Change.Op.DELETE, 5L, 6L)));
         assertThat(m).containsEntry("is_deleted", 1).containsEntry("cdc_op", "d")
                 .containsEntry("check_time", "2026-11-23 10:15:30").containsEntry("check_time_ms", T.toEpochMilli())
                 .containsEntry("last_event_time", null).containsEntry("last_successful_sync", null)
-                .containsEntry("status", "DOWN").containsEntry("latency_ms", 9000);
+                .containsEntry("status", "DOWN").containsEntry("latency_ms", 9000).containsEntry("source_id", 41L);
     }
 
     @Test
@@ -69,11 +69,16 @@ class FactTableTest {
     void deletesByKeyCopyTheNewestOlderRowWithTheDeletesVersionAndQuoteKeysSafely() {
         FactTable<AccessEvent> t = FactTable.accessEvents("piam");
         String sql = t.deleteByKeySql(java.util.List.of(
-                new Change<>(new com.piam.cdc.domain.DeletedKey("event_id", "e-'1\\"), Change.Op.DELETE, 1000L, 77L)), 5000L);
+                new Change<>(new com.piam.cdc.domain.DeletedKey("event_id", "e-'1\\", false), Change.Op.DELETE, 1000L, 77L)), 5000L);
         assertThat(sql).startsWith("INSERT INTO piam.fact_access_events (event_id, tenant_id,")
                 .contains("transform(event_id, ['e-\\'1\\\\'], [toUInt64(77)], toUInt64(0))", "'d'", "toUInt8(1)", ", 5000 FROM (SELECT * FROM ")
                 .contains("AND version < transform(", "ORDER BY version DESC LIMIT 1 BY event_id)");
-        assertThatThrownBy(() -> FactTable.connectorHealth("piam").deleteByKeySql(java.util.List.of(), 1))
-                .isInstanceOf(IllegalStateException.class);
+        String health = FactTable.connectorHealth("piam").deleteByKeySql(java.util.List.of(
+                new Change<>(new com.piam.cdc.domain.DeletedKey("source_id", "41", true), Change.Op.DELETE, 1000L, 78L)), 5000L);
+        assertThat(health).contains("transform(source_id, [toUInt64(41)], [toUInt64(78)], toUInt64(0))",
+                "WHERE source_id IN (toUInt64(41))", "LIMIT 1 BY source_id)");
+        assertThatThrownBy(() -> FactTable.connectorHealth("piam").deleteByKeySql(java.util.List.of(
+                new Change<>(new com.piam.cdc.domain.DeletedKey("source_id", "41 OR 1", true), Change.Op.DELETE, 1L, 1L)), 1))
+                .isInstanceOf(NumberFormatException.class);
     }
 }
