@@ -29,42 +29,41 @@ public final class InsertErrors {
     private InsertErrors() {
     }
 
-    /** Whether ClickHouse refused a value of the insert (as opposed to failing itself). */
-    public static boolean rejectsData(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m == null) {
-                continue;
-            }
-            Matcher code = CODE.matcher(m);
-            if (code.find()) {
-                int c = Integer.parseInt(code.group(1));
-                // 18.16 reports an unknown Enum8 element as LOGICAL_ERROR 49; current releases use 691
-                return DATA_CODES.contains(c) || (c == 49 && m.contains("Unknown element"));
-            }
-        }
-        return false;
+    /** ClickHouse's error: its code and the message after it. */
+    private record ServerError(int code, String message) {
     }
 
-    /** "ClickHouse refused it: Code: 321: Expression returns value NULL, that is out of range of type UInt64, at: -5, ..." */
-    public static String reason(Throwable e) {
+    /** The first ClickHouse error ("Code: N, ...") in the cause chain, null if there is none (a connection error, say). */
+    private static ServerError serverError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
-            if (m == null) {
-                continue;
-            }
-            Matcher code = CODE.matcher(m);
-            if (code.find()) {
-                String rest = m.substring(code.end());
-                Matcher text = TEXT.matcher(rest);
-                String detail = text.find() ? text.group(1) : rest;
-                detail = detail.replaceAll("\\s+", " ").strip();
-                if (detail.length() > 300) {
-                    detail = detail.substring(0, 297) + "...";
-                }
-                return "ClickHouse refused it: Code " + code.group(1) + ": " + detail;
+            Matcher code = m == null ? null : CODE.matcher(m);
+            if (code != null && code.find()) {
+                return new ServerError(Integer.parseInt(code.group(1)), m.substring(code.end()));
             }
         }
-        return "ClickHouse refused it: " + com.piam.cdc.Retry.rootMessage(e);
+        return null;
+    }
+
+    /** Whether ClickHouse refused a value of the insert (as opposed to failing itself). */
+    public static boolean rejectsData(Throwable e) {
+        ServerError error = serverError(e);
+        // 18.16 reports an unknown Enum8 element as LOGICAL_ERROR 49; current releases use 691
+        return error != null && (DATA_CODES.contains(error.code())
+                || (error.code() == 49 && error.message().contains("Unknown element")));
+    }
+
+    /** "ClickHouse refused it: Code 321: Expression returns value NULL, that is out of range of type UInt64, at: -5, ..." */
+    public static String reason(Throwable e) {
+        ServerError error = serverError(e);
+        if (error == null) {
+            return "ClickHouse refused it: " + com.piam.cdc.Retry.rootMessage(e);
+        }
+        Matcher text = TEXT.matcher(error.message());
+        String detail = (text.find() ? text.group(1) : error.message()).replaceAll("\\s+", " ").strip();
+        if (detail.length() > 300) {
+            detail = detail.substring(0, 297) + "...";
+        }
+        return "ClickHouse refused it: Code " + error.code() + ": " + detail;
     }
 }

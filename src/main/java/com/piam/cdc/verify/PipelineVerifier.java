@@ -9,9 +9,7 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
-import com.piam.cdc.consume.SourceColumns;
 import com.piam.cdc.load.LoadState;
-import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.verify.PipelineStatus.Overall;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -61,7 +59,6 @@ public class PipelineVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineVerifier.class);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final int TIMEOUT_SECONDS = 5;
-    private static final long REJECT_WINDOW_MS = 10 * 60_000L;
 
     private final CamelContext context;
     private final PipelineSettings settings;
@@ -114,7 +111,7 @@ public class PipelineVerifier {
             stages.add(kafkaStage(now));
         }
         stages.add(loaderStage(now));
-        stages.add(rejectedStage());
+        stages.add(RejectedStage.check(context, loader.setAside(), settings.clickHouseDatabase()));
         ClickHouseFacts target = clickHouseFacts();
         stages.add(clickHouseStage(target, now));
         stages.add(freshnessStage(target));
@@ -420,43 +417,6 @@ public class PipelineVerifier {
         } else if (now - Math.max(lastOk, startedMs) > staleSeconds * 1000L) {
             b.problem("loader: no batch loaded into " + table + " for " + age(now - Math.max(lastOk, startedMs)) + " ("
                     + routeId + " is " + routeStatus(routeId) + ")");
-        }
-    }
-
-    // ---------------------------------------------------------------- rows set aside
-
-    /** Rows set aside in the last 10 minutes (consume: unreadable records; load: values ClickHouse cannot hold). */
-    private StageStatus rejectedStage() {
-        StageStatus.Builder b = StageStatus.of("rejected");
-        String db = settings.clickHouseDatabase();
-        rejected(b, db + ".fact_access_events", "access event");
-        rejected(b, db + ".fact_connector_health", "health row");
-        for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
-            String since = CLOCK.format(Instant.ofEpochMilli(columns.changedAtMs()));
-            if (!columns.missingRequired().isEmpty()) {
-                b.problem("rejected: " + columns.table() + " has no column " + String.join(", ", columns.missingRequired())
-                        + " since " + since + ": the mapping needs it, so its records are set aside (restore the column "
-                        + "or change the mapping)");
-            }
-            if (!columns.missingOptional().isEmpty()) {
-                b.fact("missing_columns " + columns.table(), String.join(", ", columns.missingOptional())
-                        + " (loaded as null since " + since + ")");
-            }
-            if (!columns.unused().isEmpty()) {
-                b.fact("unmapped_columns " + columns.table(), String.join(", ", columns.unused()));
-            }
-        }
-        return b.build();
-    }
-
-    private void rejected(StageStatus.Builder b, String table, String what) {
-        RowsSetAside.Recent r = loader.setAside().recent(table, REJECT_WINDOW_MS);
-        b.fact("set_aside_10m " + table, r.count()).fact("set_aside_total " + table, r.total());
-        if (r.count() > 0) {
-            b.fact("newest_set_aside " + table, r.newestReason() + " (" + r.newestWhere() + ")");
-            b.problem("rejected: " + r.count() + " " + what + (r.count() == 1 ? "" : "s") + " set aside in the last 10 minutes"
-                    + ", newest " + CLOCK.format(Instant.ofEpochMilli(r.newestMs())) + ": " + r.newestReason()
-                    + " (" + r.newestWhere() + ")");
         }
     }
 

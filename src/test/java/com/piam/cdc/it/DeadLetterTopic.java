@@ -22,14 +22,7 @@ final class DeadLetterTopic {
 
     /** The first record on {@code topic} whose key matches, or null after {@code timeout}. */
     static ConsumerRecord<String, byte[]> find(String topic, Predicate<String> key, Duration timeout) {
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            dlq.subscribe(List.of(topic));
+        try (KafkaConsumer<String, byte[]> dlq = fromTheStart(topic)) {
             long until = System.currentTimeMillis() + timeout.toMillis();
             while (System.currentTimeMillis() < until) {
                 for (ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(500))) {
@@ -42,17 +35,22 @@ final class DeadLetterTopic {
         }
     }
 
-    /** Every record on {@code topic} whose key contains {@code keyPart}, by key, once {@code count} are found (or the timeout). */
-    static Map<String, ConsumerRecord<String, byte[]>> collect(String topic, String keyPart, int count, Duration timeout) {
-        Map<String, ConsumerRecord<String, byte[]>> found = new java.util.TreeMap<>();
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+    private static KafkaConsumer<String, byte[]> fromTheStart(String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
                 ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            dlq.subscribe(List.of(topic));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** Every record on {@code topic} whose key contains {@code keyPart}, by key, once {@code count} are found (or the timeout). */
+    static Map<String, ConsumerRecord<String, byte[]>> collect(String topic, String keyPart, int count, Duration timeout) {
+        Map<String, ConsumerRecord<String, byte[]>> found = new java.util.TreeMap<>();
+        try (KafkaConsumer<String, byte[]> dlq = fromTheStart(topic)) {
             long until = System.currentTimeMillis() + timeout.toMillis();
             while (found.size() < count && System.currentTimeMillis() < until) {
                 for (ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(500))) {

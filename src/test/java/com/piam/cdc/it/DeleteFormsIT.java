@@ -72,6 +72,23 @@ class DeleteFormsIT extends PipelineITSupport {
         stopGenerators();
     }
 
+    /** Each form, with the converter's schemas off and on. */
+    private static List<Case> cases(String prefix) {
+        List<Case> cases = new ArrayList<>();
+        for (Form f : Form.values()) {
+            for (boolean schemas : new boolean[] {false, true}) {
+                cases.add(new Case(prefix + f.name().toLowerCase() + (schemas ? "-schemas" : "-plain"), f, schemas));
+            }
+        }
+        return cases;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
     private static JsonConverter converter(boolean schemas, boolean key) {
         JsonConverter c = new JsonConverter();
         c.configure(Map.of("schemas.enable", String.valueOf(schemas)), key);
@@ -108,17 +125,9 @@ class DeleteFormsIT extends PipelineITSupport {
     @Test
     void everyFormOfDeleteHidesTheRowAndAReinsertShowsItAgain() throws Exception {
         String prefix = "it-del-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        List<Case> cases = new ArrayList<>();
-        for (Form f : Form.values()) {
-            for (boolean schemas : new boolean[] {false, true}) {
-                cases.add(new Case(prefix + f.name().toLowerCase() + (schemas ? "-schemas" : "-plain"), f, schemas));
-            }
-        }
+        List<Case> cases = cases(prefix);
         String embedded = prefix + "embedded-capture";
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        try (KafkaProducer<byte[], byte[]> producer = producer();
              Connection db = Cloudgate.connect()) {
             for (String step : List.of("insert", "delete", "insert again")) {
                 for (Case c : cases) {
@@ -173,16 +182,8 @@ class DeleteFormsIT extends PipelineITSupport {
         String prefix = "it-del-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         long checkTime = System.currentTimeMillis();
         long firstId = 1_000_000_000L + (System.nanoTime() % 1_000_000_000L);
-        List<Case> cases = new ArrayList<>();
-        for (Form f : Form.values()) {
-            for (boolean schemas : new boolean[] {false, true}) {
-                cases.add(new Case(prefix + f.name().toLowerCase() + (schemas ? "-schemas" : "-plain"), f, schemas));
-            }
-        }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        List<Case> cases = cases(prefix);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (String step : List.of("insert", "delete", "insert again")) {
                 for (int i = 0; i < cases.size(); i++) {
                     Case c = cases.get(i);
