@@ -141,11 +141,13 @@ mysql_up() {
       --skip-test-db >"$LOGS/mysql-init.log" 2>&1 || die "mysql: datadir init failed; see $LOGS/mysql-init.log"
   fi
   # Binlog ROW + FULL row image + server id: what Debezium needs. UTC so DATETIME means UTC.
+  # utf8mb4 for every connection, whatever the client asks: the mariadb CLI in a C.UTF-8 locale
+  # asks for utf8mb3 and an emoji would be refused (ERROR 1366).
   start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 \
     --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mysql.pid" --log-error="$LOGS/mysql.log" \
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
     --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --skip-character-set-client-handshake
   wait_for mysql 30 mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot ping
   local f; for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
     [[ -e "$f" ]] || continue

@@ -73,4 +73,20 @@ class Utf8RoundTripIT extends PipelineITSupport {
         }
         return sb.toString();
     }
+
+    /** As a person would type it: the mariadb command line client (its own connection character set), then ClickHouse. */
+    @Test
+    void textTypedInTheMariadbClientArrivesUnchanged() throws Exception {
+        String id = "it-utf8-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        String data = System.getenv().getOrDefault("PIAM_DATA_DIR", ".local");
+        Process p = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + new java.io.File(data, "run/mysql.sock").getAbsolutePath(),
+                "-uroot", "cloudgate", "-e", "INSERT INTO cg_access_event (event_id,tenant_id,event_time,badge_id,site_id,location_id,"
+                + "direction,result,event_type,pacs_source,pacs_event_id,raw_payload) VALUES ('" + id + "','acme',UTC_TIMESTAMP(3),"
+                + "'B1','S1','L1','IN','GRANT','ACCESS','LENEL','p-z','Zürich – 東京 🚪')").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        String where = " FROM piam.fact_access_events WHERE tenant_id = 'acme' AND event_id = '" + id + "'";
+        await().atMost(Duration.ofSeconds(30)).until(() -> ClickHouseQuery.count("SELECT count()" + where) == 1);
+        assertThat(ClickHouseQuery.text("SELECT hex(raw_payload)" + where).strip()).isEqualTo(hex("Zürich – 東京 🚪"));
+    }
 }
