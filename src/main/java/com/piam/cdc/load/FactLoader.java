@@ -22,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -185,14 +186,15 @@ public class FactLoader {
             List<Change<T>> part = todo.pop();
             String what = "insert of " + part.size() + " rows into " + table.name();
             try {
-                stats[0] += retry.run(what, () -> backlog(exchange), e -> !InsertErrors.rejectsData(e), () -> {
+                stats[0] += retry.run(what, () -> backlog(exchange),
+                        e -> !InsertErrors.rejectsData(e) && !InsertErrors.tooManyPartitions(e), () -> {
                     stats[1]++;
                     try {
                         long took = insert(table, part);
                         state.succeeded();
                         return took;
                     } catch (Exception e) {
-                        if (!InsertErrors.rejectsData(e)) {
+                        if (!InsertErrors.rejectsData(e) && !InsertErrors.tooManyPartitions(e)) {
                             state.failed(e);
                         }
                         throw e;
@@ -200,7 +202,17 @@ public class FactLoader {
                 });
                 loaded.addAll(part);
             } catch (Retry.NotRetried refused) {
-                if (part.size() == 1) {
+                if (InsertErrors.tooManyPartitions(refused.getCause())) {
+                    // one insert per partition (month): each writes one partition
+                    Map<Integer, List<Change<T>>> byPartition = new java.util.TreeMap<>();
+                    part.forEach(c -> byPartition.computeIfAbsent(table.partition().apply(c.row()), k -> new ArrayList<>()).add(c));
+                    if (byPartition.size() == 1) {
+                        throw new IllegalStateException("ClickHouse says one partition is too many: " + refused.getMessage(), refused);
+                    }
+                    LOG.info("{}: {} partitions in one insert are too many for ClickHouse; inserting them one by one", what,
+                            byPartition.size());
+                    byPartition.values().forEach(todo::push);
+                } else if (part.size() == 1) {
                     rejected.add(new Rejected<>(part.get(0), InsertErrors.reason(refused.getCause())));
                 } else {
                     int half = part.size() / 2;

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * epoch millis make the UInt64 *_ms column refuse the whole insert.
  */
 public record FactTable<T>(String name, List<String> columns, Function<Change<T>, Object[]> values,
-        Function<Change<T>, String> check, Function<T, String> key, String keyColumn) {
+        Function<Change<T>, String> check, Function<T, String> key, String keyColumn, Function<T, Integer> partition) {
 
     /** First and last second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC). */
     static final Instant DATETIME_MIN = Instant.EPOCH;
@@ -47,7 +47,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                             e.eventTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
                 },
                 c -> firstProblem(dateTimeProblem("event_time", c.row().eventTime()), sourceTsProblem(c)),
-                e -> "event_id=" + e.eventId(), "event_id");
+                e -> "event_id=" + e.eventId(), "event_id", e -> month(e.eventTime()));
     }
 
     public static FactTable<ConnectorHealth> connectorHealth(String database) {
@@ -69,7 +69,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                 c -> firstProblem(dateTimeProblem("check_time", c.row().checkTime()),
                         dateTimeProblem("last_event_time", c.row().lastEventTime()),
                         dateTimeProblem("last_successful_sync", c.row().lastSuccessfulSync()), sourceTsProblem(c)),
-                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), "source_id");
+                h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), "source_id", h -> month(h.checkTime()));
     }
 
     /**
@@ -141,6 +141,12 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
             }
         }
         return null;
+    }
+
+    /** The table's partition of a time: toYYYYMM in UTC, as PARTITION BY says in ops/clickhouse-init/01_schema.sql. */
+    static int month(Instant t) {
+        java.time.ZonedDateTime z = t.atZone(ZoneOffset.UTC);
+        return z.getYear() * 100 + z.getMonthValue();
     }
 
     /** ClickHouse DateTime text in UTC (second precision; the *_ms columns keep the milliseconds). */

@@ -53,6 +53,16 @@ public final class InsertErrors {
                 || (error.code() == 49 && error.message().contains("Unknown element")));
     }
 
+    /**
+     * A batch whose rows span more partitions (months) than one insert may write: current ClickHouse
+     * refuses it whole (TOO_MANY_PARTS 252, max_partitions_per_insert_block, default 100), a historic
+     * snapshot can do that. Not a problem of any row: the batch is split by partition.
+     */
+    public static boolean tooManyPartitions(Throwable e) {
+        ServerError error = serverError(e);
+        return error != null && error.code() == 252 && error.message().contains("Too many partitions");
+    }
+
     /** "ClickHouse refused it: Code 321: Expression returns value NULL, that is out of range of type UInt64, at: -5, ..." */
     public static String reason(Throwable e) {
         ServerError error = serverError(e);

@@ -81,4 +81,11 @@ class FactTableTest {
                 new Change<>(new com.piam.cdc.domain.DeletedKey("source_id", "41 OR 1", true), Change.Op.DELETE, 1L, 1L)), 1))
                 .isInstanceOf(NumberFormatException.class);
     }
+
+    @Test
+    void partitionIsTheMonthInUtcAsTheTablesPartitionBy() {
+        assertThat(FactTable.month(java.time.Instant.parse("2026-11-30T23:59:59Z"))).isEqualTo(202611);
+        assertThat(FactTable.month(java.time.Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(202612);
+        assertThat(FactTable.month(java.time.Instant.parse("1970-01-01T00:00:00Z"))).isEqualTo(197001);
+    }
 }

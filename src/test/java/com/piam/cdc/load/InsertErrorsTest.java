@@ -40,4 +40,17 @@ class InsertErrorsTest {
         assertThat(InsertErrors.reason(new BatchUpdateException(UNKNOWN_ENUM, new int[0]))).isEqualTo(
                 "ClickHouse refused it: Code 49: Unknown element 'C' for type Enum8('A' = 1, 'B' = 2)");
     }
+
+    @Test
+    void tooManyPartitionsInOneInsertIsSplitNotRetriedNorSetAside() {
+        // current ClickHouse (checked with chdb 26.7) and the 18.16-style wording of the same code
+        SQLException current = new SQLException("Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). "
+                + "The limit is controlled by 'max_partitions_per_insert_block' setting.");
+        SQLException old = new SQLException("Code: 252, e.displayText() = DB::Exception: Too many partitions for single INSERT block");
+        assertThat(InsertErrors.tooManyPartitions(current)).isTrue();
+        assertThat(InsertErrors.tooManyPartitions(new SQLException("wrapped", old))).isTrue();
+        assertThat(InsertErrors.rejectsData(current)).isFalse();
+        assertThat(InsertErrors.tooManyPartitions(new SQLException("Code: 252, e.displayText() = DB::Exception: Too many parts (300)")))
+                .as("too many parts is the server's load: retried").isFalse();
+    }
 }
