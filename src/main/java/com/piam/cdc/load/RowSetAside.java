@@ -1,0 +1,48 @@
+package com.piam.cdc.load;
+
+import com.piam.cdc.Retry;
+import com.piam.cdc.domain.Change;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+
+/**
+ * Puts one row the loader cannot load somewhere it is kept, with its reason: on the CDC path its
+ * delivery writes the original record to the dead-letter topic (retried while Kafka refuses: the
+ * row's offset is not committed meanwhile); in direct mode the dead-letter file. Then records it
+ * for the verifier ({@link RowsSetAside}) and logs it.
+ */
+final class RowSetAside {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RowSetAside.class);
+
+    private final Retry retry;
+    private final DeadLetterFile file;
+    private final RowsSetAside log;
+
+    RowSetAside(Retry retry, DeadLetterFile file, RowsSetAside log) {
+        this.retry = retry;
+        this.file = file;
+        this.log = log;
+    }
+
+    <T> void setAside(FactTable<T> table, Change<T> c, String why) {
+        String reason = table.key().apply(c.row()) + ": " + why;
+        String where;
+        if (c.delivery() != null) {
+            retry.run("setting aside " + c.delivery().where() + " (" + reason + ")",
+                    () -> "its partition is not committed past it", () -> {
+                        c.delivery().setAside(reason);
+                        return null;
+                    });
+            where = c.delivery().where() + " -> dead-letter topic";
+        } else {
+            File written = retry.run("writing a rejected row of " + table.name() + " to the dead-letter file",
+                    () -> "the batch waits", () -> file.write(table.name(), table.columns(), table.values().apply(c), reason));
+            where = written.getPath();
+        }
+        log.record(table.name(), reason, where);
+        LOG.warn("Set aside a row of {}: {} ({})", table.name(), reason, where);
+    }
+}
