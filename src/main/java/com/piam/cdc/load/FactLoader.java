@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  *   <li>the rest goes in as ONE prepared batch insert, retried while ClickHouse fails, with the rows
  *   it refuses isolated ({@link IsolatingInsert}); meanwhile the route's bounded buffer fills and
  *   its producers wait, so memory stays bounded;</li>
- *   <li>rows that cannot be loaded are set aside with the reason ({@link RowSetAside});</li>
+ *   <li>rows that cannot be loaded are set aside with the reason ({@link DeadLetters});</li>
  *   <li>deletes known only by their key are applied after the batch's rows.</li>
  * </ul>
  * Then the loaded rows' deliveries are settled, which lets their Kafka offsets be committed, and
@@ -42,7 +42,7 @@ public class FactLoader {
     private final Retry retry;
     private final ClickHouseWriter writer;
     private final IsolatingInsert inserts;
-    private final RowSetAside rowSetAside;
+    private final DeadLetters deadLetters;
     private final RowsSetAside setAside;
     private final LoadBudget budget;
     private final PipelineMetrics metrics;
@@ -58,7 +58,7 @@ public class FactLoader {
         this.retry = new Retry(LOG, 500, maxBackoffMs, stopping);
         this.writer = new ClickHouseWriter(clickHouse);
         this.inserts = new IsolatingInsert(writer, retry);
-        this.rowSetAside = new RowSetAside(retry, deadLetterFile, setAside);
+        this.deadLetters = new DeadLetters(retry, deadLetterFile, setAside);
         this.setAside = setAside;
         this.budget = budget;
         this.metrics = metrics;
@@ -127,7 +127,7 @@ public class FactLoader {
         IsolatingInsert.Outcome<T> outcome = inserts.insert(table, toInsert, state, backlog);
         refused.addAll(outcome.refused());
         for (IsolatingInsert.Refused<T> r : refused) {
-            rowSetAside.setAside(table, r.change(), r.reason());
+            deadLetters.setAside(table, r.change(), r.reason());
         }
         long ms = outcome.insertMs();
         if (!deletesByKey.isEmpty()) {

@@ -13,15 +13,15 @@ import java.io.File;
  * row's offset is not committed meanwhile); in direct mode the dead-letter file. Then records it
  * for the verifier ({@link RowsSetAside}) and logs it.
  */
-final class RowSetAside {
+final class DeadLetters {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RowSetAside.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final Retry retry;
     private final DeadLetterFile file;
     private final RowsSetAside log;
 
-    RowSetAside(Retry retry, DeadLetterFile file, RowsSetAside log) {
+    DeadLetters(Retry retry, DeadLetterFile file, RowsSetAside log) {
         this.retry = retry;
         this.file = file;
         this.log = log;
