@@ -50,8 +50,8 @@ final class RecordIntake implements Processor {
     private final RowsSetAside setAside;
     private final Retry retry;
 
-    RecordIntake(String table, SourceColumns columns, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits, DeadLetterWriter deadLetters,
-            RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
+    RecordIntake(String table, SourceColumns columns, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits,
+            DeadLetterWriter deadLetters, RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
         this.table = table;
         this.columns = columns;
         this.mapper = mapper;
