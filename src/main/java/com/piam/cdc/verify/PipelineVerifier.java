@@ -74,6 +74,8 @@ public class PipelineVerifier {
     /** Per topic: committed offsets seen last time and when they last moved (or the lag was 0). */
     private final Map<String, long[]> kafkaProgress = new HashMap<>();
     private String lastCapturePosition = "";
+    private volatile Map<String, DeadLetterRecency.Recent> deadLettersRecent = Map.of();
+    private final DeadLetterRecency dlqRecency;
     private long capturePositionMovedMs = System.currentTimeMillis();
 
     public PipelineVerifier(CamelContext context, PipelineSettings settings, FactLoader loader, DataSource mysql,
@@ -83,6 +85,7 @@ public class PipelineVerifier {
         this.loader = loader;
         this.mysql = mysql;
         this.clickHouse = clickHouse;
+        this.dlqRecency = new DeadLetterRecency(settings.cdc().kafkaBootstrap());
     }
 
     /** The latest verdict (null before the first check). */
@@ -111,7 +114,8 @@ public class PipelineVerifier {
             stages.add(kafkaStage(now));
         }
         stages.add(loaderStage(now));
-        stages.add(RejectedStage.check(context, loader.setAside(), settings.clickHouseDatabase()));
+        stages.add(RejectedStage.check(context, loader.setAside(), settings.clickHouseDatabase(),
+                settings.verify().setAsideSeconds() * 1000L, cdc ? deadLettersRecent : Map.of()));
         ClickHouseFacts target = clickHouseFacts();
         stages.add(clickHouseStage(target, now));
         stages.add(freshnessStage(target));
@@ -299,11 +303,30 @@ public class PipelineVerifier {
             }
             deadLetters(admin, topics, b);
             heldBack(b);
+            recentDeadLetters(admin, now);
         } catch (Exception e) {
             closeKafka();
             b.fact("reachable", false).problem("Kafka: " + problem(e, cdc.kafkaBootstrap()));
         }
         return b.build();
+    }
+
+    /** Per fact table: records set aside on its dead-letter topic within VERIFY_SET_ASIDE_SECONDS (for the rejected stage). */
+    private void recentDeadLetters(Admin admin, long now) {
+        PipelineSettings.Cdc cdc = settings.cdc();
+        String db = settings.clickHouseDatabase();
+        Map<String, DeadLetterRecency.Recent> recent = new HashMap<>();
+        Map<String, String> tables = Map.of(cdc.accessEventTopic(), db + ".fact_access_events",
+                cdc.connectorHealthTopic(), db + ".fact_connector_health");
+        tables.forEach((topic, table) -> {
+            try {
+                recent.put(table, dlqRecency.since(admin, topic + ".dlq", now - settings.verify().setAsideSeconds() * 1000L,
+                        TIMEOUT_SECONDS));
+            } catch (Exception e) {
+                LOG.debug("dead-letter recency of {}: {}", topic, e.toString());
+            }
+        });
+        deadLettersRecent = recent;
     }
 
     /** A partition whose commit waits behind a record for longer than the stale limit is named with its offset. */
@@ -369,6 +392,7 @@ public class PipelineVerifier {
     /** Releases the Kafka admin client and the verifier's own database pools (on shutdown). */
     public synchronized void close() {
         closeKafka();
+        dlqRecency.close();
         for (DataSource ds : List.of(mysql, clickHouse)) {
             if (ds instanceof AutoCloseable c) {
                 try {

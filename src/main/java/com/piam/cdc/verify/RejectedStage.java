@@ -7,24 +7,27 @@ import org.apache.camel.CamelContext;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /**
- * The verifier's "rejected" stage: rows set aside in the last 10 minutes per fact table (consume:
- * unreadable records; load: values ClickHouse cannot hold), with the newest reason and where the
- * row went, and the source columns the mapping needs but the records no longer carry.
+ * The verifier's "rejected" stage: rows set aside within VERIFY_SET_ASIDE_SECONDS per fact table
+ * (consume: unreadable records; load: values ClickHouse cannot hold), with the newest reason and
+ * where the row went, and the source columns the mapping needs but the records no longer carry.
+ * On the CDC path the dead-letter topics are counted too (by record time), so rows set aside
+ * before a restart, or by another runtime, still show.
  */
 final class RejectedStage {
 
-    static final long WINDOW_MS = 10 * 60_000L;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private RejectedStage() {
     }
 
-    static StageStatus check(CamelContext context, RowsSetAside setAside, String database) {
+    static StageStatus check(CamelContext context, RowsSetAside setAside, String database, long windowMs,
+            Map<String, DeadLetterRecency.Recent> deadLetters) {
         StageStatus.Builder b = StageStatus.of("rejected");
-        rows(b, setAside, database + ".fact_access_events", "access event");
-        rows(b, setAside, database + ".fact_connector_health", "health row");
+        rows(b, setAside, database + ".fact_access_events", "access event", windowMs, deadLetters);
+        rows(b, setAside, database + ".fact_connector_health", "health row", windowMs, deadLetters);
         for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
             String since = CLOCK.format(Instant.ofEpochMilli(columns.changedAtMs()));
             if (!columns.missingRequired().isEmpty()) {
@@ -43,14 +46,25 @@ final class RejectedStage {
         return b.build();
     }
 
-    private static void rows(StageStatus.Builder b, RowsSetAside setAside, String table, String what) {
-        RowsSetAside.Recent r = setAside.recent(table, WINDOW_MS);
-        b.fact("set_aside_10m " + table, r.count()).fact("set_aside_total " + table, r.total());
-        if (r.count() > 0) {
-            b.fact("newest_set_aside " + table, r.newestReason() + " (" + r.newestWhere() + ")");
-            b.problem("rejected: " + r.count() + " " + what + (r.count() == 1 ? "" : "s") + " set aside in the last 10 minutes"
-                    + ", newest " + CLOCK.format(Instant.ofEpochMilli(r.newestMs())) + ": " + r.newestReason()
-                    + " (" + r.newestWhere() + ")");
+    private static void rows(StageStatus.Builder b, RowsSetAside setAside, String table, String what, long windowMs,
+            Map<String, DeadLetterRecency.Recent> deadLetters) {
+        RowsSetAside.Recent mine = setAside.recent(table, windowMs);
+        DeadLetterRecency.Recent topic = deadLetters.get(table);
+        long count = Math.max(mine.count(), topic == null ? 0 : topic.count());
+        String reason = mine.newestReason();
+        String where = mine.newestWhere();
+        long newestMs = mine.newestMs();
+        if (topic != null && topic.count() > 0 && topic.newestMs() > newestMs) {
+            reason = topic.newestReason();
+            where = topic.newestSource() + " -> dead-letter topic";
+            newestMs = topic.newestMs();
+        }
+        String window = windowMs % 60_000 == 0 ? windowMs / 60_000 + " minutes" : windowMs / 1000 + " s";
+        b.fact("set_aside_recent " + table, count).fact("set_aside_total " + table, mine.total());
+        if (count > 0) {
+            b.fact("newest_set_aside " + table, reason + " (" + where + ")");
+            b.problem("rejected: " + count + " " + what + (count == 1 ? "" : "s") + " set aside in the last " + window
+                    + ", newest " + CLOCK.format(Instant.ofEpochMilli(newestMs)) + ": " + reason + " (" + where + ")");
         }
     }
 }

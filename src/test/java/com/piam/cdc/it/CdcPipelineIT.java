@@ -149,6 +149,6 @@ class CdcPipelineIT extends PipelineITSupport {
         // and the verdict names it: DEGRADED for the next 10 minutes, with the newest reason
         StageStatus rejected = status.stages().stream().filter(st -> st.stage().equals("rejected")).findFirst().orElseThrow();
         assertThat(rejected.ok()).isFalse();
-        assertThat(status.reasons()).contains("access event set aside", "tenant_id is missing", TOPIC + "/0@");
+        assertThat(status.reasons()).contains("set aside in the last 10 minutes", "tenant_id is missing", TOPIC + "/0@");
     }
 }
