@@ -13,6 +13,8 @@ import com.piam.cdc.record.Versions;
 import java.time.Instant;
 import java.util.Locale;
 
+import static com.piam.cdc.record.BadRecordException.clip;
+
 /**
  * The spec's mapping from a CDC record (flattened Debezium JSON: the row's columns plus __op and
  * __ts_ms, as ExtractNewRecordState with add.fields=op,ts_ms writes it) to the row the loader
@@ -219,11 +221,6 @@ public final class ChangeMapping {
                     + " is out of range (a whole number from 0 to " + Integer.MAX_VALUE + ")");
         }
         return (long) v;
-    }
-
-    /** A value for a reason line: at most 80 characters. */
-    static String clip(String v) {
-        return v.length() <= 80 ? v : v.substring(0, 77) + "...";
     }
 
     /**

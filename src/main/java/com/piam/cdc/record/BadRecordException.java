@@ -10,4 +10,9 @@ public class BadRecordException extends Exception {
     public BadRecordException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A value quoted in a reason: at most 80 characters (a 1 MB value must not become a 1 MB reason). */
+    public static String clip(String v) {
+        return v.length() <= 80 ? v : v.substring(0, 77) + "...";
+    }
 }

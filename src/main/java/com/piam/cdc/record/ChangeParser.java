@@ -64,15 +64,11 @@ public final class ChangeParser {
                 node = node.get("payload");
             }
             if (node == null || !node.isObject()) {
-                throw new BadRecordException("key " + clip(key) + " is not a JSON object of key columns");
+                throw new BadRecordException("key " + BadRecordException.clip(key) + " is not a JSON object of key columns");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new BadRecordException("key " + clip(key) + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new BadRecordException("key " + BadRecordException.clip(key) + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static String clip(String v) {
-        return v.length() <= 80 ? v : v.substring(0, 77) + "...";
     }
 }
