@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
 COPY src ./src
+COPY .env.example ./
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre

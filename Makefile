@@ -3,7 +3,8 @@ SHELL := /bin/bash
 STACK := ops/local/stack.sh
 RUNTIME := ops/local/runtime.sh
 MVN := mvn -B -q
-CH := clickhouse-client --host 127.0.0.1 --port $${CLICKHOUSE_TCP_PORT:-9000}
+# the local stack's ClickHouse as piam_admin (stack.sh writes the 0600 client config; docs/security.md)
+CH := clickhouse-client --config-file=$${PIAM_DATA_DIR:-.local}/clickhouse/client-admin.xml
 # The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
 DEMO_INGEST_MODE ?= cdc
 # True (exit 0) when the Docker Compose runtime container runs: the demo-* targets then act on Compose.
@@ -32,6 +33,8 @@ demo: stack-up build ## Stack up + runtime in the background; returns once rows 
 demo-up: ## The plan's one command: Docker Compose when a Docker engine answers, otherwise `make demo` (local stack)
 	@if docker info >/dev/null 2>&1; then \
 	  echo "demo-up: Docker engine found: docker compose up (mysql, redpanda, clickhouse, runtime)"; \
+	  [ -f .env ] || { cp .env.example .env && chmod 600 .env && \
+	    echo "demo-up: wrote .env from .env.example (demo passwords: change them for anything beyond a demo)"; }; \
 	  docker compose up -d --build --wait mysql redpanda clickhouse runtime; \
 	else \
 	  echo "demo-up: no Docker engine answers; using the local stack (ops/local)"; \
@@ -43,21 +46,14 @@ demo-down: ## Stop the runtime, then the stack (Docker Compose too, when it runs
 	$(RUNTIME) stop
 	$(STACK) down
 
-demo-reset: ## Delete the last day of pipeline data in ClickHouse and restart the generators (runtime)
+demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhouse-ops/demo-reset.sql) and restart the runtime
 	@if $(ON_DOCKER); then \
-	  for q in "ALTER TABLE piam.fact_access_events DELETE WHERE event_time > now() - INTERVAL 1 DAY" \
-	           "ALTER TABLE piam.fact_connector_health DELETE WHERE check_time > now() - INTERVAL 1 DAY" \
-	           "ALTER TABLE piam.rollup_access_hourly DELETE WHERE hour > now() - INTERVAL 1 DAY" \
-	           "ALTER TABLE piam.rollup_connector_latest DELETE WHERE check_time > now() - INTERVAL 1 DAY"; do \
-	    docker exec piam-clickhouse clickhouse-client --query="$$q" || exit 1; done; \
+	  docker compose exec -T clickhouse sh -c 'clickhouse-client --user "$$CLICKHOUSE_USER" --password "$$CLICKHOUSE_PASSWORD" --multiquery' \
+	    < ops/clickhouse-ops/demo-reset.sql || exit 1; \
 	  docker compose restart runtime; echo "Demo reset complete (Docker)"; \
 	else \
 	  $(RUNTIME) stop && \
-	  $(CH) --multiquery -q "\
-	    ALTER TABLE piam.fact_access_events DELETE WHERE event_time > now() - INTERVAL 1 DAY; \
-	    ALTER TABLE piam.fact_connector_health DELETE WHERE check_time > now() - INTERVAL 1 DAY; \
-	    ALTER TABLE piam.rollup_access_hourly DELETE WHERE hour > now() - INTERVAL 1 DAY; \
-	    ALTER TABLE piam.rollup_connector_latest DELETE WHERE check_time > now() - INTERVAL 1 DAY" && \
+	  $(CH) --multiquery < ops/clickhouse-ops/demo-reset.sql && \
 	  since=$$(date +%s%3N) && \
 	  INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90 && \
 	  echo "Demo reset complete"; \
@@ -88,4 +84,6 @@ unit: ## Unit tests only (no services needed)
 test: ## The whole suite: starts the local stack itself, then unit + integration tests
 	@if $(RUNTIME) status | grep -q running; then echo "test: the demo runtime is running and would consume the tests' rows; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
 	$(STACK) up
+	@command -v npm >/dev/null || { echo "test: installing nodejs and npm (ClickHouseCurrentIT runs current ClickHouse through chdb)"; \
+	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
 	mvn -B verify

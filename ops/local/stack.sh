@@ -23,6 +23,10 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_VERSION="3.9.1"
 MYSQL_SOCK="$RUN/mysql.sock"
 ALL="mysql clickhouse kafka" # start order; down goes the other way
+MARKER="$DATA/.piam-stack" # written into the data folder this script creates; reset deletes nothing without it
+# shellcheck source=ops/local/credentials.sh
+source "$ROOT/ops/local/credentials.sh"
+piam_credentials "$ROOT" || exit 1
 
 say() { printf '%s\n' "$*"; }
 die() { printf '%s\n' "$*" >&2; exit 1; }
@@ -137,7 +141,7 @@ mysql_up() {
   local dir="$DATA/mysql" t0; t0="$(date +%s%3N)"
   if [[ ! -d "$dir/mysql" ]]; then # system tables missing: first start
     mkdir -p "$dir"
-    mariadb-install-db --no-defaults --datadir="$dir" --user=root --auth-root-authentication-method=normal \
+    mariadb-install-db --no-defaults --datadir="$dir" --user=root --auth-root-authentication-method=socket \
       --skip-test-db >"$LOGS/mysql-init.log" 2>&1 || die "mysql: datadir init failed; see $LOGS/mysql-init.log"
   fi
   # Binlog ROW + FULL row image + server id: what Debezium needs. UTC so DATETIME means UTC.
@@ -149,13 +153,34 @@ mysql_up() {
     --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --skip-character-set-client-handshake
   wait_for mysql 30 mariadb-admin --no-defaults --socket="$MYSQL_SOCK" -uroot ping
-  local f; for f in "$ROOT"/ops/mysql-init/*.sql; do # idempotent files: applied on every start
-    [[ -e "$f" ]] || continue
-    mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot <"$f" || die "mysql: init SQL failed in $f (error above)"
+  mysql_root_by_socket_only
+  # the users with their passwords (01_users.sh), then schema and grants: applied on every start
+  local f; for f in "$ROOT"/ops/mysql-init/*; do
+    case "$f" in
+      *.sql) mysql_root <"$f" || die "mysql: init SQL failed in $f (error above)" ;;
+      *.sh) CG_GENERATOR_PASSWORD="$MYSQL_PASSWORD" CG_CAPTURE_PASSWORD="$CAPTURE_PASSWORD" \
+              CG_MONITOR_PASSWORD="$MYSQL_MONITOR_PASSWORD" bash "$f" | mysql_root ||
+              die "mysql: init script $f failed (error above)" ;;
+    esac
   done
   mysql_utf8mb4
 
   say "mysql: started in $(elapsed "$t0") ms (pid $(pid_of mysql), port $MYSQL_PORT, socket $MYSQL_SOCK)"
+}
+
+mysql_root() { mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
+
+# root logs in over the socket as the OS user root (unix_socket), never over TCP and never by password.
+# A datadir made by an older stack had root@localhost/127.0.0.1/::1/<host> without a password: fixed here.
+mysql_root_by_socket_only() {
+  local hosts h
+  hosts="$(mysql_root -N -e "SELECT host FROM mysql.user WHERE user = 'root' AND host <> 'localhost'")" ||
+    die "mysql: cannot read mysql.user as root over $MYSQL_SOCK"
+  for h in $hosts; do mysql_root -e "DROP USER 'root'@'$h'" || die "mysql: cannot drop root@$h"; done
+  if [[ "$(mysql_root -N -e "SELECT plugin FROM mysql.user WHERE user = 'root' AND host = 'localhost'")" != unix_socket ]]; then
+    mysql_root -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket" || die "mysql: cannot switch root to socket login"
+    say "mysql: root now logs in over the socket only (unix_socket)"
+  fi
 }
 
 # Tables created by an older stack are latin1 (the server default without --character-set-server):
@@ -164,7 +189,7 @@ mysql_up() {
 # decoding the new UTF-8 bytes as latin1. Rewrites the table: a minute or so for millions of rows.
 mysql_utf8mb4() {
   local sql
-  sql="$(mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot -N -e "SELECT CONCAT('ALTER TABLE cloudgate.\`', TABLE_NAME, '\` ',
+  sql="$(mysql_root -N -e "SELECT CONCAT('ALTER TABLE cloudgate.\`', TABLE_NAME, '\` ',
       GROUP_CONCAT(CONCAT('MODIFY \`', COLUMN_NAME, '\` ', COLUMN_TYPE,
         ' CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', IF(IS_NULLABLE = 'NO', ' NOT NULL', ' NULL'))
         ORDER BY ORDINAL_POSITION SEPARATOR ', '),
@@ -174,7 +199,7 @@ mysql_utf8mb4() {
     GROUP BY TABLE_NAME")" || die "mysql: cannot read the cloudgate column character sets"
   [[ -z "$sql" ]] && return 0
   say "mysql: converting the cloudgate tables' text columns to utf8mb4 (once) ..."
-  mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot -e "ALTER DATABASE cloudgate CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; $sql" ||
+  mysql_root -e "ALTER DATABASE cloudgate CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; $sql" ||
     die "mysql: converting cloudgate to utf8mb4 failed (error above)"
 }
 
@@ -199,19 +224,51 @@ clickhouse_config() {
   <timezone>UTC</timezone>
 </yandex>
 XML
-  cat >"$dir/users.xml" <<'XML'
+  clickhouse_users "$dir"
+}
+
+xml_text() { local s="${1//&/&amp;}"; s="${s//</&lt;}"; s="${s//>/&gt;}"; printf '%s' "$s"; }
+sha256_hex() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+# The three users of docs/security.md, the same names and profiles as Compose's
+# ops/clickhouse-users/piam-users.xml. 18.16 has no GRANT: a user is limited by its databases
+# (allow_databases) and its profile (allow_ddl=0: no CREATE/ALTER/DROP/TRUNCATE; readonly=2: no
+# writes), not table by table. No `default` user: a login without a user name is refused.
+# Files with secrets (users.xml with password hashes, the client configs) are 0600.
+clickhouse_users() { # dir
+  local dir="$1" u
+  local admin loader reader
+  admin="$(sha256_hex "$CLICKHOUSE_ADMIN_PASSWORD")" loader="$(sha256_hex "$CLICKHOUSE_PASSWORD")"
+  reader="$(sha256_hex "$CLICKHOUSE_READER_PASSWORD")"
+  local net="<networks><ip>127.0.0.1</ip><ip>::1</ip></networks><quota>default</quota>"
+  (umask 077 && cat >"$dir/users.xml.new" <<XML
 <?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>1000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <profiles>
+    <default><max_memory_usage>1000000000</max_memory_usage></default>
+    <piam_loader><max_memory_usage>1000000000</max_memory_usage><allow_ddl>0</allow_ddl></piam_loader>
+    <piam_reader><max_memory_usage>1000000000</max_memory_usage><readonly>2</readonly><allow_ddl>0</allow_ddl></piam_reader>
+  </profiles>
+  <users>
+    <piam_admin><password_sha256_hex>$admin</password_sha256_hex>$net<profile>default</profile></piam_admin>
+    <piam_loader><password_sha256_hex>$loader</password_sha256_hex>$net<profile>piam_loader</profile><allow_databases><database>piam</database></allow_databases></piam_loader>
+    <piam_reader><password_sha256_hex>$reader</password_sha256_hex>$net<profile>piam_reader</profile><allow_databases><database>piam</database></allow_databases></piam_reader>
+  </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
+  ) && mv "$dir/users.xml.new" "$dir/users.xml"
+  # clickhouse-client --config-file=<this>: the scripts' login without a password on the command line
+  for u in admin reader; do
+    local pw; if [[ $u == admin ]]; then pw="$CLICKHOUSE_ADMIN_PASSWORD"; else pw="$CLICKHOUSE_READER_PASSWORD"; fi
+    (umask 077 && printf '<config><host>127.0.0.1</host><port>%s</port><user>piam_%s</user><password>%s</password></config>\n' \
+      "$CLICKHOUSE_TCP_PORT" "$u" "$(xml_text "$pw")" >"$dir/client-$u.xml")
+  done
 }
 
 # Columns added after a table was first created (18.16 has no ADD COLUMN IF NOT EXISTS).
 clickhouse_migrate() {
-  local ch=(clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT")
+  local ch=(clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml")
   if [[ "$("${ch[@]}" -q "SELECT count() FROM system.columns WHERE database = 'piam'
         AND table = 'fact_connector_health' AND name = 'source_id'")" == 0 ]]; then
     "${ch[@]}" -q "ALTER TABLE piam.fact_connector_health ADD COLUMN source_id UInt64 DEFAULT 0" ||
@@ -237,7 +294,7 @@ clickhouse_up() {
   wait_for clickhouse 30 ch_ready
   for f in "$ROOT"/ops/clickhouse-init/*.sql; do # written to be idempotent: applied on every start
     [[ -e "$f" ]] || continue
-    clickhouse-client --host 127.0.0.1 --port "$CLICKHOUSE_TCP_PORT" --multiquery <"$f" ||
+    clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml" --multiquery <"$f" ||
       die "clickhouse: init SQL failed in $f (error above)"
   done
   clickhouse_migrate
@@ -336,7 +393,20 @@ kafka_up() {
 
 # ---------- actions ----------
 
+# The data folder is ours when this script made it (the marker); a new or empty folder becomes ours.
+# A folder from before the marker existed (run/ and logs/ of an older stack) is adopted. Anything
+# else is refused, so that `reset` can never be pointed at a folder holding someone else's files.
+claim_data_dir() {
+  [[ -f "$MARKER" ]] && return 0
+  if [[ -d "$DATA" && -n "$(ls -A "$DATA" 2>/dev/null)" ]] && ! [[ -d "$RUN" && -d "$LOGS" ]]; then
+    die "PIAM_DATA_DIR=$DATA is not empty and was not made by $0; point PIAM_DATA_DIR at a new or empty folder"
+  fi
+  mkdir -p "$DATA"
+  printf 'Made by ops/local/stack.sh for the local PIAM stack; `stack.sh reset` deletes data only where this file is.\n' >"$MARKER"
+}
+
 up() {
+  claim_data_dir
   mkdir -p "$RUN" "$LOGS"
   ensure_packages
   local s; for s in $1; do "${s}_up"; done
@@ -364,6 +434,8 @@ status() {
 }
 
 reset() {
+  [[ -f "$MARKER" ]] ||
+    die "reset: PIAM_DATA_DIR=$DATA was not made by $0 (no $MARKER); nothing deleted"
   down "$1"
   local s
   for s in $1; do # kafka keeps its resolved classpath; logs are kept too

@@ -6,6 +6,8 @@ import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
+import com.piam.cdc.config.Login;
+import com.piam.cdc.config.Secrets;
 import com.piam.cdc.config.ConfigException;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
@@ -70,10 +72,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
         long maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
 
-        HikariDataSource mysql = pool("cloudgate-mysql", settings.mysqlJdbcUrl(), settings.mysqlUser(),
-                settings.mysqlPassword(), 2);
-        HikariDataSource clickHouse = pool("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
-                settings.clickHousePassword(), 3);
+        HikariDataSource mysql = pool("cloudgate-mysql", settings.mysqlJdbcUrl(), settings.mysql(), 2);
+        HikariDataSource clickHouse = pool("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouse(), 3);
 
         Registry registry = context.getRegistry();
         registry.bind("pipelineSettings", settings);
@@ -99,7 +99,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("connectorHealthWriter", connectorHealthWriter);
 
         if (settings.ingestMode() == IngestMode.CDC) {
-            GeneratorPreflight.check(mysql, settings.mysqlUser(), settings.mysqlJdbcUrl());
+            GeneratorPreflight.check(mysql, settings.mysql().user(), Secrets.maskUrl(settings.mysqlJdbcUrl()));
             addCdcRoutes(context, settings, clickHouse, metrics, setAside, budget, stopping);
         } else {
             ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
@@ -130,7 +130,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         if (settings.jmxPort() > 0) {
             try {
-                context.addService(new JmxRemote(settings.jmxPort()), true, true);
+                context.addService(new JmxRemote(settings.jmxPort(), settings.jmx(), new File(settings.cdc().dataDir())), true, true);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -178,17 +178,13 @@ public class PipelineConfiguration implements CamelConfiguration {
      * dead database fails its stage quickly instead of waiting behind the loader's retries.
      */
     private static PipelineVerifier addVerifier(CamelContext context, PipelineSettings settings, FactLoader loader) {
-        boolean capture = settings.ingestMode() == IngestMode.CDC && settings.cdc().captureEnabled();
-        // the capture user may read the binlog position (SHOW MASTER STATUS); the generator user may not
-        HikariDataSource mysql = pool("verify-mysql", settings.mysqlJdbcUrl(),
-                capture ? settings.cdc().captureUser() : settings.mysqlUser(),
-                capture ? settings.cdc().capturePassword() : settings.mysqlPassword(), 1, c -> {
+        // read-only users: the monitor may read cloudgate and the binlog position, the reader piam
+        HikariDataSource mysql = pool("verify-mysql", settings.mysqlJdbcUrl(), settings.mysqlMonitor(), 1, c -> {
                     c.setConnectionTimeout(3_000);
                     c.addDataSourceProperty("connectTimeout", "3000");
                     c.addDataSourceProperty("socketTimeout", "10000");
                 });
-        HikariDataSource clickHouse = pool("verify-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
-                settings.clickHousePassword(), 1, c -> {
+        HikariDataSource clickHouse = pool("verify-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1, c -> {
                     c.setConnectionTimeout(3_000);
                     c.addDataSourceProperty("connect_timeout", "3000");
                     c.addDataSourceProperty("socket_timeout", "10000");
@@ -271,17 +267,16 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** A small pool that does not connect at start-up: a database that is down is retried, not fatal. */
-    private static HikariDataSource pool(String name, String url, String user, String password, int size) {
-        return pool(name, url, user, password, size, c -> { });
+    private static HikariDataSource pool(String name, String url, Login login, int size) {
+        return pool(name, url, login, size, c -> { });
     }
 
-    private static HikariDataSource pool(String name, String url, String user, String password, int size,
-            Consumer<HikariConfig> customize) {
+    private static HikariDataSource pool(String name, String url, Login login, int size, Consumer<HikariConfig> customize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
+        config.setUsername(login.user());
+        config.setPassword(login.password());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
         config.setInitializationFailTimeout(-1);

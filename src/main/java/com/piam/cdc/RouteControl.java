@@ -5,7 +5,12 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -20,6 +25,22 @@ public final class RouteControl {
     private RouteControl() {
     }
 
+    /**
+     * The same login the runtime expects: JMX_USER (default piam) and JMX_PASSWORD, JMX_PASSWORD_FILE, or
+     * the password the runtime generated into $PIAM_DATA_DIR/jmx.password (default .local).
+     */
+    static String[] credentials(Map<String, String> env) throws IOException {
+        String user = env.getOrDefault("JMX_USER", "piam");
+        String password = env.get("JMX_PASSWORD");
+        if (password == null || password.isEmpty()) {
+            String file = env.get("JMX_PASSWORD_FILE");
+            Path path = file != null && !file.isBlank() ? Path.of(file)
+                    : JmxRemote.passwordFile(new java.io.File(env.getOrDefault("PIAM_DATA_DIR", ".local"))).toPath();
+            password = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8).strip() : "";
+        }
+        return new String[] {user, password};
+    }
+
     public static void main(String[] args) throws Exception {
         String port = System.getenv().getOrDefault("JMX_PORT", "");
         if (port.isBlank() || args.length == 0 || !(args[0].equals("status") || ACTIONS.contains(args[0]) && args.length == 2)) {
@@ -28,7 +49,8 @@ public final class RouteControl {
             System.exit(2);
         }
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + port + "/jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+        String[] credentials = credentials(System.getenv());
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, credentials))) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
             Set<ObjectName> routes = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,*"), null);
             TreeMap<String, ObjectName> byId = new TreeMap<>();
@@ -49,6 +71,10 @@ public final class RouteControl {
             }
             mbeans.invoke(route, args[0], null, null);
             System.out.println(args[1] + ": " + mbeans.getAttribute(route, "State"));
+        } catch (SecurityException e) {
+            System.err.println("the runtime's JMX refused the login as '" + credentials[0] + "': " + e.getMessage()
+                    + "; give the runtime's JMX_USER and JMX_PASSWORD (or JMX_PASSWORD_FILE)");
+            System.exit(1);
         } catch (java.io.IOException e) {
             System.err.println("cannot reach the runtime's JMX at 127.0.0.1:" + port + " (" + e.getMessage()
                     + "); start it with JMX_PORT=" + port);

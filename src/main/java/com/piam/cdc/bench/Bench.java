@@ -1,5 +1,6 @@
 package com.piam.cdc.bench;
 
+import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -258,13 +259,12 @@ public final class Bench {
 
     /** Whether ClickHouse holds the row {tenant, event_id} (a primary-key lookup). */
     private boolean clickHouseHas(String[] row) throws Exception {
-        return clickHouseLongs("SELECT count(), 0 FROM " + settings.clickHouseDatabase() + ".fact_access_events WHERE tenant_id = '"
-                + row[0].replace("'", "\\'") + "' AND event_id = '" + row[1].replace("'", "\\'") + "'")[0] > 0;
+        return clickHouseLongs(ClickHouseQueries.accessEventPresent(settings.clickHouseDatabase(), row[0], row[1]))[0] > 0;
     }
 
     /** All rows of the fact table, replays included: a progress figure only. */
     private long clickHouseRows() throws Exception {
-        return clickHouseLongs("SELECT count(), 0 FROM " + settings.clickHouseDatabase() + ".fact_access_events")[0];
+        return clickHouseLongs(ClickHouseQueries.accessEventRows(settings.clickHouseDatabase()))[0];
     }
 
     private void freshness(int seconds) throws Exception {
@@ -283,11 +283,7 @@ public final class Bench {
             Thread.sleep(settings.flushIntervalMillis() + 3000L); // the last partial batch
             runtime.sampleRss();
             try (Connection ch = clickHouse(); Statement st = ch.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT count(), quantilesExact(0.5, 0.95, 0.99)(f), max(f) FROM (SELECT event_id, "
-                            + "toInt64(min(ingest_ts_ms)) - toInt64(any(event_time_ms)) AS f FROM " + settings.clickHouseDatabase()
-                            + ".fact_access_events WHERE event_time >= toDateTime(" + from / 1000 + ") AND event_time_ms >= " + from
-                            + " AND event_time_ms < " + until
-                            + " GROUP BY event_id)")) {
+                    ClickHouseQueries.freshnessBetween(settings.clickHouseDatabase(), from, until))) {
                 rs.next();
                 String q = rs.getString(2).replaceAll("[\\[\\]]", "");
                 String[] p = q.split(",");
@@ -358,20 +354,14 @@ public final class Bench {
         ps.setObject(tenants.size() + 1, LocalDateTime.ofEpochSecond(sinceMs / 1000, (int) (sinceMs % 1000) * 1_000_000, ZoneOffset.UTC));
     }
 
-    private String clickHouseSince(long sinceMs) {
-        return settings.clickHouseDatabase() + ".fact_access_events WHERE event_time >= toDateTime(" + sinceMs / 1000
-                + ") AND event_time_ms >= " + sinceMs;
-    }
-
     /** Distinct rows (exact under replay) generated since the given time that ClickHouse holds. */
     private long clickHouseRowsSince(long sinceMs) throws Exception {
-        return clickHouseLongs("SELECT uniqExact(event_id), 0 FROM " + clickHouseSince(sinceMs))[0];
+        return clickHouseLongs(ClickHouseQueries.accessEventsSince(settings.clickHouseDatabase(), sinceMs))[0];
     }
 
     /** First and last time a row generated since the given time first became visible in ClickHouse. */
     private long[] clickHouseIngestRange(long sinceMs) throws Exception {
-        return clickHouseLongs("SELECT min(i), max(i) FROM (SELECT event_id, min(ingest_ts_ms) AS i FROM "
-                + clickHouseSince(sinceMs) + " GROUP BY event_id)");
+        return clickHouseLongs(ClickHouseQueries.ingestRangeSince(settings.clickHouseDatabase(), sinceMs));
     }
 
     private long[] clickHouseLongs(String sql) throws Exception {
@@ -382,12 +372,11 @@ public final class Bench {
     }
 
     private Connection mysql() throws Exception {
-        return DriverManager.getConnection(settings.mysqlJdbcUrl(), settings.mysqlUser(), settings.mysqlPassword());
+        return DriverManager.getConnection(settings.mysqlJdbcUrl(), settings.mysql().user(), settings.mysql().password());
     }
 
     private Connection clickHouse() throws Exception {
-        return DriverManager.getConnection(settings.clickHouseJdbcUrl(), settings.clickHouseUser(),
-                settings.clickHousePassword() == null ? "" : settings.clickHousePassword());
+        return DriverManager.getConnection(settings.clickHouseJdbcUrl(), settings.clickHouse().user(), settings.clickHouse().password());
     }
 
     private String setting(String key, String fallback) {

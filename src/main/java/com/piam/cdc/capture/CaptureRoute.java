@@ -57,8 +57,8 @@ public class CaptureRoute extends RouteBuilder {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("databaseHostname", cdc.mysqlHost());
         o.put("databasePort", String.valueOf(cdc.mysqlPort()));
-        o.put("databaseUser", cdc.captureUser());
-        o.put("databasePassword", "RAW(" + cdc.capturePassword() + ")");
+        o.put("databaseUser", cdc.capture().user());
+        o.put("databasePassword", "RAW(" + cdc.capture().password() + ")");
         o.put("databaseServerId", String.valueOf(cdc.captureServerId()));
         o.put("topicPrefix", cdc.topicPrefix());
         o.put("databaseIncludeList", db);

@@ -29,8 +29,8 @@ public final class SourcePreflight {
     public static SourceFlavor check(PipelineSettings.Cdc cdc) {
         String url = "jdbc:mariadb://" + cdc.mysqlHost() + ":" + cdc.mysqlPort() + "/?connectTimeout=5000";
         Properties props = new Properties();
-        props.setProperty("user", cdc.captureUser());
-        props.setProperty("password", cdc.capturePassword());
+        props.setProperty("user", cdc.capture().user());
+        props.setProperty("password", cdc.capture().password());
         // MySQL 8's default authentication needs the server key over a plain connection
         props.setProperty("allowPublicKeyRetrieval", "true");
         try (Connection c = DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
@@ -51,7 +51,7 @@ public final class SourcePreflight {
             checkGrants(st, cdc);
             return detected;
         } catch (SQLException e) {
-            throw new PreflightException("cannot connect to " + where(cdc) + " as capture user '" + cdc.captureUser() + "': "
+            throw new PreflightException("cannot connect to " + where(cdc) + " as capture user '" + cdc.capture().user() + "': "
                     + Retry.rootMessage(e) + "; is MySQL/MariaDB up (ops/local/stack.sh up) and are CAPTURE_USER/CAPTURE_PASSWORD right?");
         }
     }
@@ -81,9 +81,9 @@ public final class SourcePreflight {
             }
         }
         if (!missing.isEmpty()) {
-            throw new PreflightException("capture user '" + cdc.captureUser() + "' lacks " + String.join(", ", missing)
+            throw new PreflightException("capture user '" + cdc.capture().user() + "' lacks " + String.join(", ", missing)
                     + " on *.* at " + where(cdc) + "; run GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, "
-                    + "REPLICATION CLIENT ON *.* TO '" + cdc.captureUser() + "'@'%' (ops/mysql-init/02_grants.sql)");
+                    + "REPLICATION CLIENT ON *.* TO '" + cdc.capture().user() + "'@'%' (ops/mysql-init/02_grants.sql)");
         }
     }
 

@@ -24,14 +24,15 @@ public record PipelineSettings(
         int generatorTickMs,
         int clickHouseMaxBackoffSeconds,
         String mysqlJdbcUrl,
-        String mysqlUser,
-        String mysqlPassword,
+        Login mysql,
+        Login mysqlMonitor,
         String clickHouseJdbcUrl,
         String clickHouseDatabase,
-        String clickHouseUser,
-        String clickHousePassword,
+        Login clickHouse,
+        Login clickHouseReader,
         Cdc cdc,
         int jmxPort,
+        Login jmx,
         String routesReloadDirectory,
         String managementHost,
         int managementPort,
@@ -49,8 +50,7 @@ public record PipelineSettings(
             String mysqlHost,
             int mysqlPort,
             String mysqlDatabase,
-            String captureUser,
-            String capturePassword,
+            Login capture,
             long captureServerId,
             int heartbeatIntervalMs,
             String dataDir,
@@ -97,20 +97,19 @@ public record PipelineSettings(
                 r.positiveInt("GENERATOR_TICK_MS", "milliseconds between generator ticks", 60_000),
                 r.positiveInt("CLICKHOUSE_MAX_BACKOFF_SECONDS", "longest wait between ClickHouse insert retries", 3_600),
                 r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"),
-                r.required("MYSQL_USER"),
-                r.optional("MYSQL_PASSWORD"),
+                r.login("MYSQL_USER", "MYSQL_PASSWORD"),
+                r.login("MYSQL_MONITOR_USER", "MYSQL_MONITOR_PASSWORD"),
                 r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"),
                 r.identifier("CLICKHOUSE_DATABASE"),
-                r.required("CLICKHOUSE_USER"),
-                r.optional("CLICKHOUSE_PASSWORD"),
+                r.login("CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD"),
+                r.login("CLICKHOUSE_READER_USER", "CLICKHOUSE_READER_PASSWORD"),
                 new Cdc(
                         r.bool("CAPTURE_ENABLED"),
                         r.flavor("SOURCE_FLAVOR"),
                         r.host("MYSQL_HOST"),
                         r.port("MYSQL_PORT"),
                         r.identifier("MYSQL_DATABASE"),
-                        r.userName("CAPTURE_USER"),
-                        r.optional("CAPTURE_PASSWORD"),
+                        r.login("CAPTURE_USER", "CAPTURE_PASSWORD"),
                         r.positiveInt("CAPTURE_SERVER_ID", "the replica server id Debezium uses; unique among the source's replicas"),
                         r.positiveInt("CAPTURE_HEARTBEAT_MS", "milliseconds between Debezium heartbeats (capture liveness)", 600_000),
                         r.required("PIAM_DATA_DIR"),
@@ -119,6 +118,7 @@ public record PipelineSettings(
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)", 1_000),
                         r.topicName("KAFKA_GROUP_ID")),
                 r.optionalPort("JMX_PORT"),
+                r.login("JMX_USER", "JMX_PASSWORD"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
                 r.required("MANAGEMENT_HOST"),
                 r.port("MANAGEMENT_PORT"),
@@ -142,11 +142,12 @@ public record PipelineSettings(
                 + " MAX_BUFFERED_ROWS=" + maxBufferedRows
                 + " MAX_BUFFERED_MB=" + maxBufferedMb
                 + " TENANTS=" + String.join(",", tenants)
-                + " MYSQL=" + mysqlUser + "@" + mysqlJdbcUrl
+                + " MYSQL=" + mysql.user() + "@" + Secrets.maskUrl(mysqlJdbcUrl) + " MYSQL_MONITOR_USER=" + mysqlMonitor.user()
                 + (ingestMode == IngestMode.CDC ? " SOURCE_FLAVOR=" + cdc.sourceFlavor().name().toLowerCase(Locale.ROOT)
-                        + " CAPTURE_USER=" + cdc.captureUser() + " KAFKA_BOOTSTRAP=" + cdc.kafkaBootstrap()
+                        + " CAPTURE_USER=" + cdc.capture().user() + " KAFKA_BOOTSTRAP=" + cdc.kafkaBootstrap()
                         + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")
-                + " CLICKHOUSE=" + clickHouseUser + "@" + clickHouseJdbcUrl.replaceFirst("\\?.*", "");
+                + " CLICKHOUSE=" + clickHouse.user() + "@" + Secrets.maskUrl(clickHouseJdbcUrl.replaceFirst("\\?.*", ""))
+                + " CLICKHOUSE_READER_USER=" + clickHouseReader.user();
     }
 
     public int flushIntervalMillis() {
@@ -218,6 +219,11 @@ public record PipelineSettings(
                 throw new ConfigException(key, v, "must be a host name or IP address, e.g. 127.0.0.1");
             }
             return v;
+        }
+
+        /** A user name and its password ({@link Secrets#password}: _FILE, value, demo default). */
+        Login login(String userKey, String passwordKey) {
+            return new Login(userName(userKey), Secrets.password(lookup, passwordKey));
         }
 
         String userName(String key) {

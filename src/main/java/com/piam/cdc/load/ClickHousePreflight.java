@@ -1,5 +1,6 @@
 package com.piam.cdc.load;
 
+import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.Retry;
 import com.piam.cdc.config.PreflightException;
 
@@ -18,7 +19,8 @@ public final class ClickHousePreflight {
     public static void check(DataSource clickHouse, String database) {
         try (Connection c = clickHouse.getConnection(); Statement st = c.createStatement()) {
             for (String table : List.of("fact_access_events", "fact_connector_health")) {
-                try (ResultSet rs = st.executeQuery("EXISTS TABLE " + database + "." + table)) {
+                try (ResultSet rs = st.executeQuery(table.equals("fact_access_events") ? ClickHouseQueries.accessEventsTableExists(database)
+                        : ClickHouseQueries.connectorHealthTableExists(database))) {
                     if (!rs.next() || rs.getInt(1) != 1) {
                         throw new PreflightException("ClickHouse table " + database + "." + table
                                 + " does not exist; apply ops/clickhouse-init/*.sql (ops/local/stack.sh up does)");
@@ -26,8 +28,7 @@ public final class ClickHousePreflight {
                 }
             }
             // a column added after the table was first created (a Docker volume from before, say)
-            try (ResultSet rs = st.executeQuery("SELECT count() FROM system.columns WHERE database = '" + database
-                    + "' AND table = 'fact_connector_health' AND name = 'source_id'")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.healthSourceIdColumn(database))) {
                 if (!rs.next() || rs.getInt(1) != 1) {
                     throw new PreflightException("ClickHouse table " + database + ".fact_connector_health has no column source_id; "
                             + "run ALTER TABLE " + database + ".fact_connector_health ADD COLUMN source_id UInt64 DEFAULT 0 "
@@ -41,6 +42,10 @@ public final class ClickHousePreflight {
             if (m.contains("Code: 81,")) {
                 throw new PreflightException("ClickHouse database " + database + " does not exist; apply ops/clickhouse-init/*.sql "
                         + "(ops/local/stack.sh up does) or set CLICKHOUSE_DATABASE to the right one");
+            }
+            if (m.matches("(?s).*Code: (291|497),.*")) {
+                throw new PreflightException("ClickHouse refused the loader's access to " + database + ": " + m
+                        + "; check CLICKHOUSE_DATABASE, or give CLICKHOUSE_USER its grants (docs/security.md)");
             }
             if (m.matches("(?s).*Code: (192|193|194|516),.*")) {
                 throw new PreflightException("ClickHouse refused the login: " + m + "; check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");

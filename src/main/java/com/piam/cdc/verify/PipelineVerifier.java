@@ -1,5 +1,6 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.Retry;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.capture.CaptureRoute;
@@ -461,36 +462,30 @@ public class PipelineVerifier {
     private ClickHouseFacts clickHouseFacts() {
         ClickHouseFacts f = new ClickHouseFacts();
         String db = settings.clickHouseDatabase();
-        String tenants = settings.tenants().stream().map(t -> "'" + t.replace("'", "") + "'").collect(Collectors.joining(","));
         try (Connection c = clickHouse.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(TIMEOUT_SECONDS);
             // exact under replay: distinct keys, not rows
-            try (ResultSet rs = st.executeQuery("SELECT uniqExact(event_id), max(event_time_ms) FROM " + db
-                    + ".fact_access_events WHERE event_time > now() - INTERVAL 10 MINUTE")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.recentAccessEvents(db))) {
                 rs.next();
                 f.accessRows10m = rs.getLong(1);
                 f.newestAccessMs = rs.getLong(2);
             }
-            try (ResultSet rs = st.executeQuery("SELECT uniqExact(tenant_id, connector_id, check_time), max(check_time_ms) FROM " + db
-                    + ".fact_connector_health WHERE check_time > now() - INTERVAL 10 MINUTE")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.recentHealthChecks(db))) {
                 rs.next();
                 f.healthRows10m = rs.getLong(1);
                 f.newestCheckMs = rs.getLong(2);
             }
-            try (ResultSet rs = st.executeQuery("SELECT DISTINCT connector_id FROM " + db + ".dim_connector WHERE tenant_id IN ("
-                    + tenants + ")")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.expectedConnectors(db, settings.tenants()))) {
                 while (rs.next()) {
                     f.expectedConnectors.add(rs.getString(1));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT connector_id, max(check_time_ms) FROM " + db + ".fact_connector_health"
-                    + " WHERE check_time > now() - INTERVAL 10 MINUTE GROUP BY connector_id ORDER BY connector_id")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.lastCheckByConnector(db))) {
                 while (rs.next()) {
                     f.lastCheckByConnector.put(rs.getString(1), rs.getLong(2));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT count(), quantile(0.95)(toInt64(ingest_ts_ms) - toInt64(source_ts_ms)) FROM "
-                    + db + ".fact_access_events WHERE ingest_ts_ms > (toUInt64(now()) - 300) * 1000")) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.freshnessLast5Minutes(db))) {
                 rs.next();
                 f.freshnessRows = rs.getLong(1);
                 f.freshnessP95Ms = f.freshnessRows == 0 ? 0 : rs.getDouble(2);

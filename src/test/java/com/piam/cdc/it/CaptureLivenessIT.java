@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
@@ -34,13 +33,11 @@ class CaptureLivenessIT extends PipelineITSupport {
 
     @AfterEach
     void restoreCapturePassword() throws Exception {
-        setCapturePassword("dbz");
+        setCapturePassword(StackLogins.password("CAPTURE_PASSWORD"));
     }
 
-    /** The local stack's root may connect from 127.0.0.1 without a password. */
     private static void setCapturePassword(String password) throws Exception {
-        String port = System.getenv().getOrDefault("MYSQL_PORT", "3306");
-        try (Connection root = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "")) {
+        try (Connection root = StackLogins.mariadbRoot("mysql")) {
             Cloudgate.execute(root, "ALTER USER 'debezium'@'%' IDENTIFIED BY '" + password + "'");
         }
     }
@@ -61,7 +58,7 @@ class CaptureLivenessIT extends PipelineITSupport {
         assertThat(context.getRouteController().getRouteStatus("capture-changes").isStarted()).isTrue();
 
         // the source accepts the capture user again: a later restart succeeds and changes flow
-        setCapturePassword("dbz");
+        setCapturePassword(StackLogins.password("CAPTURE_PASSWORD"));
         String prefix = "it-live-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         try (Connection db = Cloudgate.connect()) {
             Cloudgate.insertAccessEvents(db, prefix, 0, 20);

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A query against the local stack's ClickHouse over HTTP, for tests that run the runtime as a process. */
+/** A query against the local stack's ClickHouse over HTTP as its admin (tests act as the operator), or as another user. */
 final class ClickHouseQuery {
 
     private ClickHouseQuery() {
@@ -32,8 +32,14 @@ final class ClickHouseQuery {
 
     /** The raw answer (TabSeparated); the query goes in the POST body, so long IN lists fit. */
     static String text(String sql) throws Exception {
+        return as("piam_admin", sql);
+    }
+
+    /** The raw answer to {@code sql} sent as {@code user}; a refusal throws with ClickHouse's message. */
+    static String as(String user, String sql) throws Exception {
         String port = System.getenv().getOrDefault("CLICKHOUSE_PORT", "8123");
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Authorization", StackLogins.clickHouseBasicAuth(user))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)).build();
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,7 +1,6 @@
 package com.piam.cdc.it;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -14,10 +13,9 @@ final class Cloudgate {
     private Cloudgate() {
     }
 
+    /** As root over the socket: the tests update, delete and alter like the source's owner (no pipeline user may). */
     static Connection connect() throws Exception {
-        // the spec's debezium user may write cloudgate (GRANT ALL ON cloudgate.*), the generator user may not update/delete
-        String port = System.getenv().getOrDefault("MYSQL_PORT", "3306");
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/cloudgate", "debezium", "dbz");
+        return StackLogins.mariadbRoot("cloudgate");
     }
 
     static void insertAccessEvents(Connection c, String idPrefix, int from, int count) throws Exception {

@@ -31,7 +31,9 @@ class CloudgateWriterIT {
     @Test
     void aDuplicateCountsAsStoredOnlyWhenTheWholeBatchIsThere() throws Exception {
         MariaDbDataSource ds = new MariaDbDataSource("jdbc:mariadb://127.0.0.1:" + System.getenv().getOrDefault("MYSQL_PORT", "3306")
-                + "/cloudgate?user=cg_generator&password=generator");
+                + "/cloudgate");
+        ds.setUser("cg_generator");
+        ds.setPassword(StackLogins.password("MYSQL_PASSWORD"));
         AtomicInteger attempts = new AtomicInteger();
         // "stopping" after the first failure, so a failing write ends instead of retrying for ever
         CloudgateWriter writer = new CloudgateWriter(ds, () -> attempts.incrementAndGet() > 0, 100);

@@ -53,7 +53,10 @@ class DirectModeRejectIT extends PipelineITSupport {
     @Override
     protected Properties settings() {
         return props("INGEST_MODE", "direct", "EVENT_RATE_PER_SECOND", "50", "MAX_BATCH_EVENTS", "100",
-                "FLUSH_INTERVAL_SECONDS", "1", "CLICKHOUSE_DATABASE", DB, "PIAM_DATA_DIR", DATA.toString());
+                "FLUSH_INTERVAL_SECONDS", "1", "CLICKHOUSE_DATABASE", DB, "PIAM_DATA_DIR", DATA.toString(),
+                // a database of its own, which only the admin may use (the loader and reader are limited to piam)
+                "CLICKHOUSE_USER", "piam_admin", "CLICKHOUSE_PASSWORD", StackLogins.password("CLICKHOUSE_ADMIN_PASSWORD"),
+                "CLICKHOUSE_READER_USER", "piam_admin", "CLICKHOUSE_READER_PASSWORD", StackLogins.password("CLICKHOUSE_ADMIN_PASSWORD"));
     }
 
     @Test

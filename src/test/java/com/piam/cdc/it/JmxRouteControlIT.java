@@ -13,6 +13,9 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
@@ -20,10 +23,13 @@ import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An operator stops load-access-events over remote JMX (JMX_PORT) while changes flow: the consumer
+ * Remote JMX asks for a login: no credentials or a wrong password are refused; with the password the
+ * runtime generated (owner-only file under the data folder) an operator stops load-access-events over
+ * remote JMX (JMX_PORT) while changes flow: the consumer
  * group's Kafka lag grows (nothing is committed while nothing is loaded); started again, every row
  * is in ClickHouse once and the lag drains.
  */
@@ -66,7 +72,13 @@ class JmxRouteControlIT extends PipelineITSupport {
         String prefix = "it-jmx-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String mine = " WHERE event_id LIKE '" + prefix + "%'";
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + JMX_PORT + "/jndi/rmi://127.0.0.1:" + JMX_PORT + "/jmxrmi");
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url);
+        assertThatThrownBy(() -> JMXConnectorFactory.connect(url).close()).as("no credentials").isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"piam", "guess"})).close())
+                .as("a wrong password").isInstanceOf(SecurityException.class);
+        Path passwordFile = StackLogins.dataDir().toPath().resolve("jmx.password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        String[] login = {"piam", Files.readString(passwordFile).strip()};
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, login));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
              Connection db = Cloudgate.connect()) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();

@@ -44,7 +44,9 @@ class PreflightIT {
 
     @Test
     void directModeChecksClickHouseAtStart() throws Exception {
-        RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "direct", "CLICKHOUSE_DATABASE", "piam_missing"));
+        // as the admin, who may see every database: the loader would only be told it has no access
+        RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "direct", "CLICKHOUSE_DATABASE", "piam_missing",
+                "CLICKHOUSE_USER", "piam_admin", "CLICKHOUSE_PASSWORD", StackLogins.password("CLICKHOUSE_ADMIN_PASSWORD")));
         assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(runtime.process.exitValue()).isEqualTo(2);
         assertThat(runtime.log()).contains("piam-cdc: Preflight failed: ClickHouse database piam_missing does not exist; apply ops/clickhouse-init/*.sql");
