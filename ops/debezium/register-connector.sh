@@ -7,6 +7,8 @@
 # sends the deleted row with __deleted=true instead. The consume routes also apply a tombstone
 # (key only) of cg_access_event, in any converter form; see README "Deletes".
 # (An update PUTs only the "config" object: that is what Connect's /connectors/<name>/config takes.)
+# The password is "${env:CAPTURE_PASSWORD}": the Connect worker resolves it from its own environment
+# (EnvVarConfigProvider, set up in docker-compose.yml), so it never travels with this request.
 set -e
 
 CONNECT_HOST="${CONNECT_HOST:-localhost:8083}"

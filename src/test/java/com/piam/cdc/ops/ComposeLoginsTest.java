@@ -112,6 +112,16 @@ class ComposeLoginsTest {
     }
 
     @Test
+    void debeziumConnectResolvesTheCapturePasswordFromItsEnvironment() throws Exception {
+        String config = Files.readString(Path.of("ops/debezium/connector-config.json"));
+        assertThat(config).contains("\"database.password\": \"${env:CAPTURE_PASSWORD}\"");
+        Map<String, String> connect = env("debezium-connect");
+        assertThat(connect).containsEntry("CONNECT_CONFIG_PROVIDERS", "env")
+                .containsEntry("CONNECT_CONFIG_PROVIDERS_ENV_CLASS", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        assertThat(variable("debezium-connect", "CAPTURE_PASSWORD")).isEqualTo(variable("runtime", "CAPTURE_PASSWORD"));
+    }
+
+    @Test
     void mysqlUsersGetTheirPasswordsFromTheSameVariablesAsTheRuntime() throws Exception {
         assertThat(variable("mysql", "MYSQL_ROOT_PASSWORD")).isEqualTo("MYSQL_ROOT_PASSWORD");
         assertThat(variable("mysql", "CG_GENERATOR_PASSWORD")).isEqualTo(variable("runtime", "MYSQL_PASSWORD"));
