@@ -36,7 +36,9 @@ start() {
   # capture offsets and schema history live under the same data folder as the stack (a -D setting,
   # so that the pid check can tell this runtime by its command line)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  nohup setsid java $JAVA_OPTS "-DPIAM_DATA_DIR=$DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
+  # the runtime gets its own users' passwords only, never the admins'
+  nohup setsid env -u CLICKHOUSE_ADMIN_PASSWORD -u CLICKHOUSE_ADMIN_PASSWORD_FILE -u MYSQL_ROOT_PASSWORD -u MYSQL_ROOT_PASSWORD_FILE \
+    java $JAVA_OPTS "-DPIAM_DATA_DIR=$DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   sleep 1
   if ! running; then
