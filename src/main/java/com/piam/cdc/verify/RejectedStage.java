@@ -4,10 +4,8 @@ import com.piam.cdc.consume.SourceColumns;
 import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.CamelContext;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The verifier's "rejected" stage: rows set aside within VERIFY_SET_ASIDE_SECONDS per fact table
@@ -16,20 +14,37 @@ import java.util.Map;
  * On the CDC path the dead-letter topics are counted too (by record time), so rows set aside
  * before a restart, or by another runtime, still show.
  */
-final class RejectedStage {
+final class RejectedStage implements Stage {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private final CamelContext context;
+    private final RowsSetAside setAside;
+    private final String database;
+    private final long windowMs;
+    private final Supplier<Map<String, DeadLetterRecency.Recent>> deadLetters;
 
-    private RejectedStage() {
+    /** {@code deadLetters}: per fact table, the dead-letter topic's recent records (empty in direct mode). */
+    RejectedStage(CamelContext context, RowsSetAside setAside, String database, long windowMs,
+            Supplier<Map<String, DeadLetterRecency.Recent>> deadLetters) {
+        this.context = context;
+        this.setAside = setAside;
+        this.database = database;
+        this.windowMs = windowMs;
+        this.deadLetters = deadLetters;
     }
 
-    static StageStatus check(CamelContext context, RowsSetAside setAside, String database, long windowMs,
-            Map<String, DeadLetterRecency.Recent> deadLetters) {
-        StageStatus.Builder b = StageStatus.of("rejected");
+    @Override
+    public String name() {
+        return "rejected";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        StageStatus.Builder b = StageStatus.of(name());
+        Map<String, DeadLetterRecency.Recent> deadLetters = this.deadLetters.get();
         rows(b, setAside, database + ".fact_access_events", "access event", windowMs, deadLetters);
         rows(b, setAside, database + ".fact_connector_health", "health row", windowMs, deadLetters);
         for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
-            String since = CLOCK.format(Instant.ofEpochMilli(columns.changedAtMs()));
+            String since = VerifyText.clock(columns.changedAtMs());
             if (!columns.missingRequired().isEmpty()) {
                 b.problem("rejected: " + columns.table() + " has no column " + String.join(", ", columns.missingRequired())
                         + " since " + since + ": the mapping needs it, so its records are set aside (restore the column "
@@ -64,7 +79,7 @@ final class RejectedStage {
         if (count > 0) {
             b.fact("newest_set_aside " + table, reason + " (" + where + ")");
             b.problem("rejected: " + count + " " + what + (count == 1 ? "" : "s") + " set aside in the last " + window
-                    + ", newest " + CLOCK.format(Instant.ofEpochMilli(newestMs)) + ": " + reason + " (" + where + ")");
+                    + ", newest " + VerifyText.clock(newestMs) + ": " + reason + " (" + where + ")");
         }
     }
 }

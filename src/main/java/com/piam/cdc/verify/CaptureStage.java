@@ -1,0 +1,82 @@
+package com.piam.cdc.verify;
+
+import com.piam.cdc.capture.CaptureLiveness;
+import com.piam.cdc.capture.CaptureRoute;
+import com.piam.cdc.capture.CaptureWatchdog;
+import org.apache.camel.CamelContext;
+
+import static com.piam.cdc.verify.VerifyText.age;
+
+/**
+ * The embedded capture: its engine runs, its binlog position moves, and it is not behind MySQL's
+ * newest row for longer than the stale limit.
+ */
+final class CaptureStage implements Stage {
+
+    private final CamelContext context;
+    private final Routes routes;
+    private final long staleMs;
+    private final long startedMs;
+    private CaptureLiveness liveness;
+    private CaptureWatchdog watchdog;
+    private String lastPosition = "";
+    private long positionMovedMs;
+
+    CaptureStage(CamelContext context, long staleMs, long startedMs) {
+        this.context = context;
+        this.routes = new Routes(context);
+        this.staleMs = staleMs;
+        this.startedMs = startedMs;
+        this.positionMovedMs = startedMs;
+    }
+
+    @Override
+    public String name() {
+        return "capture";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        long now = round.now;
+        if (liveness == null) {
+            liveness = context.getRegistry().lookupByNameAndType("captureLiveness", CaptureLiveness.class);
+            watchdog = context.getRegistry().lookupByNameAndType("captureWatchdog", CaptureWatchdog.class);
+        }
+        StageStatus.Builder b = StageStatus.of(name());
+        if (liveness == null) {
+            return b.problem("capture: not running (no capture state registered)").build();
+        }
+        String position = liveness.binlogPosition();
+        if (!position.equals(lastPosition)) {
+            lastPosition = position;
+            positionMovedMs = now;
+        }
+        String problem = watchdog == null ? "" : watchdog.lastProblem();
+        b.fact("route", routes.status(CaptureRoute.ROUTE_ID))
+                .fact("engine", problem.isEmpty() ? "running" : "restarting")
+                .fact("changes_captured", liveness.changesCaptured())
+                .fact("last_change_age", liveness.lastChangeMs() == 0 ? "none yet" : age(now - liveness.lastChangeMs()))
+                .fact("binlog_position", position.isEmpty() ? "none yet" : position)
+                .fact("binlog_position_moved", age(now - positionMovedMs) + " ago");
+        if (watchdog != null) {
+            b.fact("restarts", watchdog.restarts());
+        }
+        MysqlProbe.Facts source = round.mysql();
+        if (!problem.isEmpty()) {
+            b.problem(problem);
+        } else if (!routes.started(CaptureRoute.ROUTE_ID)) {
+            b.problem("capture: route " + CaptureRoute.ROUTE_ID + " is " + routes.status(CaptureRoute.ROUTE_ID)
+                    + "; MySQL changes wait in the binlog");
+        } else if (source.newestRowAgeMs() != null) {
+            // rows newer than anything captured, for longer than the stale limit: capture is stuck
+            long newestRowMs = now - source.newestRowAgeMs();
+            long capturedUpToMs = Math.max(liveness.lastSourceTsMs(), startedMs);
+            long behind = newestRowMs - capturedUpToMs;
+            if (behind > staleMs) {
+                b.problem("capture: " + age(behind) + " behind MySQL (captured up to binlog " + position + ", server at "
+                        + source.serverBinlog() + "); see the Debezium lines in the log");
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,38 @@
+package com.piam.cdc.verify;
+
+import java.util.Locale;
+
+/** The p95 of ClickHouse ingest minus source commit over the last 5 minutes, against VERIFY_MAX_FRESHNESS_SECONDS. */
+final class FreshnessStage implements Stage {
+
+    private final int limitSeconds;
+
+    FreshnessStage(int limitSeconds) {
+        this.limitSeconds = limitSeconds;
+    }
+
+    @Override
+    public String name() {
+        return "freshness";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        ClickHouseProbe.Facts f = round.clickHouse();
+        StageStatus.Builder b = StageStatus.of(name());
+        b.fact("limit_seconds", limitSeconds);
+        if (f.error != null) {
+            return b.fact("p95_5m", "unknown (ClickHouse not answering)").build();
+        }
+        b.fact("rows_5m", f.freshnessRows);
+        if (f.freshnessRows == 0) {
+            return b.fact("p95_5m", "no rows").build();
+        }
+        b.fact("p95_5m", String.format(Locale.ROOT, "%.1f s", f.freshnessP95Ms / 1000));
+        if (f.freshnessP95Ms > limitSeconds * 1000.0) {
+            b.problem(String.format(Locale.ROOT, "freshness: p95 %.1f s over the last 5 minutes (limit %d s); look at the Kafka lag "
+                    + "and the loader", f.freshnessP95Ms / 1000, limitSeconds));
+        }
+        return b.build();
+    }
+}

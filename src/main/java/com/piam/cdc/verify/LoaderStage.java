@@ -1,0 +1,53 @@
+package com.piam.cdc.verify;
+
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.load.FactLoader;
+import com.piam.cdc.load.LoadState;
+
+import static com.piam.cdc.verify.VerifyText.age;
+
+/** Each fact table's loader: inserts failing (retried, rows kept), or no batch for longer than the stale limit. */
+final class LoaderStage implements Stage {
+
+    private final PipelineSettings settings;
+    private final FactLoader loader;
+    private final Routes routes;
+    private final long startedMs;
+
+    LoaderStage(PipelineSettings settings, FactLoader loader, Routes routes, long startedMs) {
+        this.settings = settings;
+        this.loader = loader;
+        this.routes = routes;
+        this.startedMs = startedMs;
+    }
+
+    @Override
+    public String name() {
+        return "loader";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        StageStatus.Builder b = StageStatus.of(name());
+        String db = settings.clickHouseDatabase();
+        table(b, round.now, db + ".fact_access_events", loader.accessEventsState(), "load-access-events",
+                settings.verify().staleSeconds());
+        // health rows come every HEALTH_INTERVAL_SECONDS: three missed intervals before it counts as stale
+        table(b, round.now, db + ".fact_connector_health", loader.connectorHealthState(), "load-connector-health",
+                Math.max(settings.verify().staleSeconds(), 3 * settings.healthIntervalSeconds()));
+        return b.build();
+    }
+
+    private void table(StageStatus.Builder b, long now, String table, LoadState state, String routeId, int staleSeconds) {
+        long lastOk = state.lastSuccessMs();
+        b.fact("last_batch_age " + table, lastOk == 0 ? "none yet" : age(now - lastOk));
+        b.fact("failed_inserts " + table, state.failedAttempts());
+        if (state.failingSinceMs() > 0) {
+            b.problem("loader: inserts into " + table + " failing since " + VerifyText.clock(state.failingSinceMs())
+                    + " (retrying, rows kept): " + state.lastError());
+        } else if (now - Math.max(lastOk, startedMs) > staleSeconds * 1000L) {
+            b.problem("loader: no batch loaded into " + table + " for " + age(now - Math.max(lastOk, startedMs)) + " ("
+                    + routeId + " is " + routes.status(routeId) + ")");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package com.piam.cdc.verify;
+
+import com.piam.cdc.Retry;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Reads the source's facts as the monitor user: the newest access event's age and the binlog position. */
+final class MysqlProbe {
+
+    /** {@code error} set when MySQL did not answer; {@code newestRowAgeMs} null when there is no row. */
+    record Facts(String error, Long newestRowAgeMs, String serverBinlog) {
+    }
+
+    private final DataSource monitor;
+    private final String where;
+    private final boolean binlog;
+
+    /** {@code binlog}: read the server's binlog position too (when this runtime captures). */
+    MysqlProbe(DataSource monitor, String where, boolean binlog) {
+        this.monitor = monitor;
+        this.where = where;
+        this.binlog = binlog;
+    }
+
+    Facts read() {
+        try (Connection c = monitor.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(PipelineVerifier.TIMEOUT_SECONDS);
+            Long age = null;
+            // one loose index scan per tenant (idx_tenant_time), not a table scan
+            try (ResultSet rs = st.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(t), UTC_TIMESTAMP(6)) DIV 1000 FROM "
+                    + "(SELECT MAX(event_time) t FROM cg_access_event GROUP BY tenant_id) x")) {
+                if (rs.next()) {
+                    long v = rs.getLong(1);
+                    age = rs.wasNull() ? null : Math.max(0, v);
+                }
+            }
+            String position = "";
+            if (binlog) {
+                try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                    if (rs.next()) {
+                        position = rs.getString(1) + ":" + rs.getLong(2);
+                    }
+                } catch (SQLException e) {
+                    position = "unknown (" + Retry.rootMessage(e) + ")";
+                }
+            }
+            return new Facts(null, age, position);
+        } catch (Exception e) {
+            return new Facts(VerifyText.problem(e, where), null, "");
+        }
+    }
+
+    void close() {
+        PipelineVerifier.closeQuietly(monitor);
+    }
+}

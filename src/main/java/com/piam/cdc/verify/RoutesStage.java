@@ -1,0 +1,34 @@
+package com.piam.cdc.verify;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/** Every route's state; one that is not Started (stopped or suspended over JMX, say) is a problem. */
+final class RoutesStage implements Stage {
+
+    private final CamelContext context;
+
+    RoutesStage(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public String name() {
+        return "routes";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        StageStatus.Builder b = StageStatus.of(name());
+        for (Route route : context.getRoutes()) {
+            ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
+            b.fact(route.getRouteId(), String.valueOf(status));
+            if (status != ServiceStatus.Started) {
+                b.problem("routes: " + route.getRouteId() + " is " + status + " (start it from JConsole or: ops/local/route.sh start "
+                        + route.getRouteId() + ")");
+            }
+        }
+        return b.build();
+    }
+}
