@@ -39,7 +39,7 @@ public record PipelineSettings(
         int maxBufferedMb) {
 
     /** The verify-pipeline route: how often, and when a stage counts as stale or late. */
-    public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds, int setAsideSeconds) {
+    public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds, int setAsideSeconds, int binlogMarginMinutes) {
     }
 
     /** The CDC path: capture (Debezium) and Kafka. */
@@ -126,7 +126,9 @@ public record PipelineSettings(
                         r.positiveInt("VERIFY_STALE_SECONDS", "seconds without new data after which a stage counts as stale", 86_400),
                         r.positiveInt("VERIFY_MAX_FRESHNESS_SECONDS", "highest acceptable p95 of ClickHouse ingest - source commit",
                                 86_400),
-                        r.positiveInt("VERIFY_SET_ASIDE_SECONDS", "how long a row set aside keeps the verdict DEGRADED", 86_400)),
+                        r.positiveInt("VERIFY_SET_ASIDE_SECONDS", "how long a row set aside keeps the verdict DEGRADED", 86_400),
+                        r.positiveInt("VERIFY_BINLOG_MARGIN_MINUTES",
+                                "least time before the binlog file the capture reads would be purged", 525_600)),
                 r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096));
     }
 

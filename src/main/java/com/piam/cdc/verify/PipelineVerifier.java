@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * The verify-pipeline route's bean: runs every stage (one class each, behind {@link Stage}) and says
  * HEALTHY, DEGRADED or DOWN with a reason per failing stage that tells the operator where to look.
- * The stages, in report order: routes, mysql, capture, kafka (CDC mode; capture only when this runtime
- * captures), loader, rejected, clickhouse, freshness. The list built here is the one order there is:
+ * The stages, in report order: routes, mysql, capture, binlog, kafka (CDC mode; capture and binlog only
+ * when this runtime captures), loader, rejected, clickhouse, freshness. The list built here is the one order there is:
  * the report, the JSON and the Camel health checks all follow it.
  */
 public class PipelineVerifier {
@@ -53,6 +53,7 @@ public class PipelineVerifier {
             list.add(new MysqlStage(settings.cdc().mysqlHost() + ":" + settings.cdc().mysqlPort(), staleMs, startedMs, routes));
             if (capture) {
                 list.add(new CaptureStage(context, staleMs, startedMs));
+                list.add(new BinlogStage(context, settings.verify().binlogMarginMinutes()));
             }
             kafka = new KafkaStage(context, settings);
             list.add(kafka);

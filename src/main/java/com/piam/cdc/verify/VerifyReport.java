@@ -22,7 +22,7 @@ public final class VerifyReport {
 
     private static final String LINE = "=".repeat(60);
     private static final Map<String, String> TITLES = Map.of(
-            "routes", "Routes", "mysql", "MySQL", "capture", "Capture (Debezium)", "kafka", "Kafka",
+            "routes", "Routes", "mysql", "MySQL", "capture", "Capture (Debezium)", "binlog", "Binlog", "kafka", "Kafka",
             "loader", "Loader", "rejected", "Rows set aside", "clickhouse", "ClickHouse", "freshness", "Freshness");
 
     private VerifyReport() {
