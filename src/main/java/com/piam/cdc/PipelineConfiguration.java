@@ -28,7 +28,6 @@ import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
 import com.piam.cdc.verify.PipelineStatusEndpoint;
 import com.piam.cdc.verify.PipelineVerifier;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -51,7 +50,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * Reads and validates the settings, then binds the beans the YAML routes call by name:
@@ -72,8 +70,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
         long maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
 
-        HikariDataSource mysql = pool("cloudgate-mysql", settings.mysqlJdbcUrl(), settings.mysql(), 2);
-        HikariDataSource clickHouse = pool("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouse(), 3);
+        HikariDataSource mysql = Pools.create("cloudgate-mysql", settings.mysqlJdbcUrl(), settings.mysql(), 2);
+        HikariDataSource clickHouse = Pools.create("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouse(), 3);
 
         Registry registry = context.getRegistry();
         registry.bind("pipelineSettings", settings);
@@ -179,12 +177,12 @@ public class PipelineConfiguration implements CamelConfiguration {
      */
     private static PipelineVerifier addVerifier(CamelContext context, PipelineSettings settings, FactLoader loader) {
         // read-only users: the monitor may read cloudgate and the binlog position, the reader piam
-        HikariDataSource mysql = pool("verify-mysql", settings.mysqlJdbcUrl(), settings.mysqlMonitor(), 1, c -> {
+        HikariDataSource mysql = Pools.create("verify-mysql", settings.mysqlJdbcUrl(), settings.mysqlMonitor(), 1, c -> {
                     c.setConnectionTimeout(3_000);
                     c.addDataSourceProperty("connectTimeout", "3000");
                     c.addDataSourceProperty("socketTimeout", "10000");
                 });
-        HikariDataSource clickHouse = pool("verify-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1, c -> {
+        HikariDataSource clickHouse = Pools.create("verify-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1, c -> {
                     c.setConnectionTimeout(3_000);
                     c.addDataSourceProperty("connect_timeout", "3000");
                     c.addDataSourceProperty("socket_timeout", "10000");
@@ -264,24 +262,5 @@ public class PipelineConfiguration implements CamelConfiguration {
             throw new ConfigException("ROUTES_RELOAD_DIRECTORY", v, "must be an existing directory of *.camel.yaml routes, auto or off");
         }
         return dir;
-    }
-
-    /** A small pool that does not connect at start-up: a database that is down is retried, not fatal. */
-    private static HikariDataSource pool(String name, String url, Login login, int size) {
-        return pool(name, url, login, size, c -> { });
-    }
-
-    private static HikariDataSource pool(String name, String url, Login login, int size, Consumer<HikariConfig> customize) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setJdbcUrl(url);
-        config.setUsername(login.user());
-        config.setPassword(login.password());
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(0);
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(5_000);
-        customize.accept(config);
-        return new HikariDataSource(config);
     }
 }
