@@ -187,7 +187,17 @@ public class PipelineConfiguration implements CamelConfiguration {
                     c.addDataSourceProperty("connect_timeout", "3000");
                     c.addDataSourceProperty("socket_timeout", "10000");
                 });
-        PipelineVerifier verifier = new PipelineVerifier(context, settings, loader, mysql, clickHouse);
+        // the reconcile stage compares minutes of rows in the background: same logins, reads of up to 2 minutes
+        HikariDataSource reconcileSource = Pools.create("reconcile-mysql", settings.mysqlJdbcUrl(), settings.mysqlMonitor(), 1, c -> {
+                    c.setConnectionTimeout(3_000);
+                    c.addDataSourceProperty("socketTimeout", "120000");
+                });
+        HikariDataSource reconcileTarget = Pools.create("reconcile-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1,
+                c -> {
+                    c.setConnectionTimeout(3_000);
+                    c.addDataSourceProperty("socket_timeout", "120000");
+                });
+        PipelineVerifier verifier = new PipelineVerifier(context, settings, loader, mysql, clickHouse, reconcileSource, reconcileTarget);
         context.getRegistry().bind("pipelineVerifier", verifier);
         PipelineStatusEndpoint.registerHealthChecks(context, verifier);
         return verifier;

@@ -1,5 +1,7 @@
 package com.piam.cdc.clickhouse;
 
+import com.piam.cdc.record.Versions;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -107,6 +109,121 @@ public final class ClickHouseQueries {
                 + "toInt64(min(ingest_ts_ms)) - toInt64(any(event_time_ms)) AS f FROM " + db
                 + ".fact_access_events WHERE event_time >= toDateTime(" + fromMs / 1000 + ") AND event_time_ms >= " + fromMs
                 + " AND event_time_ms < " + untilMs + " GROUP BY event_id)";
+    }
+
+    // --- reconcile: converged rows (FINAL, deletes excluded) per one-minute window of source time (reader's login) ---
+
+    /**
+     * The access event fingerprint, column by column as text; reconcile.SourceSql writes the same columns,
+     * in the same order and text form, for MySQL. A row's hash is MD5 of the columns joined by '|'.
+     */
+    public static final List<String[]> ACCESS_EVENT_FINGERPRINT = List.of(
+            new String[] {"event_id", "event_id"},
+            new String[] {"tenant_id", "tenant_id"},
+            new String[] {"event_time_ms", "toString(event_time_ms)"},
+            new String[] {"person_id", "ifNull(person_id, '<null>')"},
+            new String[] {"badge_id", "badge_id"},
+            new String[] {"site_id", "site_id"},
+            new String[] {"location_id", "location_id"},
+            new String[] {"direction", "toString(direction)"},
+            new String[] {"result", "toString(result)"},
+            new String[] {"event_type", "event_type"},
+            new String[] {"deny_reason", "ifNull(deny_reason, '<null>')"},
+            new String[] {"deny_code", "ifNull(deny_code, '<null>')"},
+            new String[] {"pacs_source", "toString(pacs_source)"},
+            new String[] {"pacs_event_id", "pacs_event_id"},
+            new String[] {"raw_payload", "raw_payload"},
+            new String[] {"suspicious_flag", "toString(suspicious_flag)"},
+            new String[] {"suspicious_reason", "ifNull(suspicious_reason, '<null>')"},
+            new String[] {"suspicious_score_milli", "toString(toInt64(round(suspicious_score * 1000)))"});
+
+    /** The connector health fingerprint (key: the source's id, kept as source_id). */
+    public static final List<String[]> HEALTH_FINGERPRINT = List.of(
+            new String[] {"id", "toString(source_id)"},
+            new String[] {"tenant_id", "tenant_id"},
+            new String[] {"connector_id", "connector_id"},
+            new String[] {"connector_name", "connector_name"},
+            new String[] {"pacs_type", "toString(pacs_type)"},
+            new String[] {"pacs_version", "ifNull(pacs_version, '<null>')"},
+            new String[] {"check_time_ms", "toString(check_time_ms)"},
+            new String[] {"status", "toString(status)"},
+            new String[] {"latency_ms", "toString(latency_ms)"},
+            new String[] {"events_per_minute_milli", "toString(toInt64(round(events_per_minute * 1000)))"},
+            new String[] {"error_count_1h", "toString(error_count_1h)"},
+            new String[] {"last_event_time_s", "ifNull(toString(toUInt32(last_event_time)), '<null>')"},
+            new String[] {"error_message", "ifNull(error_message, '<null>')"},
+            new String[] {"error_code", "ifNull(error_code, '<null>')"},
+            new String[] {"endpoint_url", "ifNull(endpoint_url, '<null>')"},
+            new String[] {"last_successful_sync_s", "ifNull(toString(toUInt32(last_successful_sync)), '<null>')"});
+
+    /** Per window (start second): converged access events, and the sum of their row hashes (mod 2^64, as text). */
+    public static String reconcileAccessEventWindows(String db, List<String> tenants, long fromSec, long toSec) {
+        return windows(converged(db + ".fact_access_events", "event_id", "event_time", ACCESS_EVENT_FINGERPRINT, tenants, fromSec, toSec));
+    }
+
+    /** Each converged access event of the range: its key and row hash (hex). */
+    public static String reconcileAccessEventKeys(String db, List<String> tenants, long fromSec, long toSec) {
+        return keys(converged(db + ".fact_access_events", "event_id", "event_time", ACCESS_EVENT_FINGERPRINT, tenants, fromSec, toSec));
+    }
+
+    /** The fingerprint's columns of the given converged access events, key first (for naming the columns that differ). */
+    public static String reconcileAccessEventColumns(String db, List<String> eventIds) {
+        return newestColumns(db + ".fact_access_events", "event_id", ACCESS_EVENT_FINGERPRINT,
+                eventIds.stream().map(ClickHouseQueries::literal).collect(Collectors.joining(",")));
+    }
+
+    public static String reconcileHealthWindows(String db, List<String> tenants, long fromSec, long toSec) {
+        return windows(converged(db + ".fact_connector_health", "source_id", "check_time", HEALTH_FINGERPRINT, tenants, fromSec, toSec));
+    }
+
+    public static String reconcileHealthKeys(String db, List<String> tenants, long fromSec, long toSec) {
+        return keys(converged(db + ".fact_connector_health", "source_id", "check_time", HEALTH_FINGERPRINT, tenants, fromSec, toSec));
+    }
+
+    public static String reconcileHealthColumns(String db, List<Long> ids) {
+        return newestColumns(db + ".fact_connector_health", "source_id", HEALTH_FINGERPRINT,
+                ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    }
+
+    /** The fingerprint's columns of each key's newest captured version, deletes left out (FINAL would merge the whole table). */
+    private static String newestColumns(String table, String key, List<String[]> fingerprint, String keys) {
+        return "SELECT " + fingerprint.stream().map(c -> "argMax(" + c[1] + ", version)").collect(Collectors.joining(", ")) + " FROM "
+                + table + " PREWHERE " + key + " IN (" + keys + ") WHERE version >= " + Versions.CDC_MIN + " GROUP BY tenant_id, " + key
+                + " HAVING argMax(is_deleted, version) = 0";
+    }
+
+    private static String windows(String converged) {
+        return "SELECT intDiv(toUInt32(t), 60) * 60 AS w, count(), toString(sum(reinterpretAsUInt64(reverse(substring(h, 1, 8))))) FROM "
+                + converged + " GROUP BY w ORDER BY w";
+    }
+
+    private static String keys(String converged) {
+        return "SELECT k, lower(hex(h)) FROM " + converged;
+    }
+
+    /**
+     * The newest version of each key whose source time lies in the range, deletes left out: what FINAL
+     * shows, computed from the range's rows only. (FINAL on 18.16 merges the whole month partition,
+     * payloads included, before the time condition applies: seconds instead of milliseconds.)
+     * Columns: k (key as text), t (source time), h (the row's MD5). Rows direct mode wrote (versions
+     * below Versions.CDC_MIN) were never in MySQL and are left out. PREWHERE: the other columns (payloads)
+     * are read for the range's rows only (on 18.16 a plain WHERE read them for the whole partition).
+     */
+    private static String converged(String table, String key, String time, List<String[]> fingerprint, List<String> tenants,
+            long fromSec, long toSec) {
+        return "(SELECT toString(" + key + ") AS k, argMax(" + time + ", version) AS t, argMax(is_deleted, version) AS d, argMax(MD5("
+                + joined(fingerprint) + "), version) AS h FROM " + table + " PREWHERE tenant_id IN (" + list(tenants) + ") AND " + time
+                + " >= toDateTime(" + fromSec + ") AND " + time + " < toDateTime(" + toSec + ") WHERE version >= " + Versions.CDC_MIN
+                + " GROUP BY tenant_id, " + key
+                + ") WHERE d = 0";
+    }
+
+    private static String joined(List<String[]> fingerprint) {
+        return "concat(" + fingerprint.stream().map(c -> c[1]).collect(Collectors.joining(", '|', ")) + ")";
+    }
+
+    private static String list(List<String> values) {
+        return values.stream().map(ClickHouseQueries::literal).collect(Collectors.joining(","));
     }
 
     private static String since(String db, long sinceMs) {

@@ -39,7 +39,12 @@ public record PipelineSettings(
         int maxBufferedMb) {
 
     /** The verify-pipeline route: how often, and when a stage counts as stale or late. */
-    public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds, int setAsideSeconds, int binlogMarginMinutes) {
+    public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds, int setAsideSeconds, int binlogMarginMinutes,
+            Reconcile reconcile) {
+    }
+
+    /** The reconcile stage: how often it compares, how far back, and how long a difference may stay open before it counts. */
+    public record Reconcile(int intervalSeconds, int lookbackMinutes, int graceSeconds) {
     }
 
     /** The CDC path: capture (Debezium) and Kafka. */
@@ -128,7 +133,12 @@ public record PipelineSettings(
                                 86_400),
                         r.positiveInt("VERIFY_SET_ASIDE_SECONDS", "how long a row set aside keeps the verdict DEGRADED", 86_400),
                         r.positiveInt("VERIFY_BINLOG_MARGIN_MINUTES",
-                                "least time before the binlog file the capture reads would be purged", 525_600)),
+                                "least time before the binlog file the capture reads would be purged", 525_600),
+                        new Reconcile(
+                                r.positiveInt("RECONCILE_INTERVAL_SECONDS", "seconds between two reconciliations of source and ClickHouse", 86_400),
+                                r.positiveInt("RECONCILE_LOOKBACK_MINUTES", "minutes of source time each reconciliation compares", 10_080),
+                                r.positiveInt("RECONCILE_GRACE_SECONDS", "seconds a difference may stay open (rows in flight) before it is reported",
+                                        86_400))),
                 r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096));
     }
 

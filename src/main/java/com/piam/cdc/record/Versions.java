@@ -25,6 +25,13 @@ public final class Versions {
     static final int FILE_BITS = 20;
     static final int OFFSET_BITS = 21;
 
+    /**
+     * The smallest version a captured change has (binlog file 1, position 0); direct mode versions its rows
+     * with the hand-over time in epoch milliseconds, which stays below it until the year 2248. Reconciliation
+     * with the source leaves rows below it out: direct mode never wrote them to MySQL.
+     */
+    public static final long CDC_MIN = 1L << (POS_BITS + ROW_BITS);
+
     private Versions() {
     }
 

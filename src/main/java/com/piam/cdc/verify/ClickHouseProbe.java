@@ -73,8 +73,4 @@ final class ClickHouseProbe {
         }
         return f;
     }
-
-    void close() {
-        PipelineVerifier.closeQuietly(reader);
-    }
 }

@@ -81,8 +81,4 @@ final class MysqlProbe {
             return new Facts(VerifyText.problem(e, where), null, "");
         }
     }
-
-    void close() {
-        PipelineVerifier.closeQuietly(monitor);
-    }
 }

@@ -3,12 +3,15 @@ package com.piam.cdc.verify;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.load.FactLoader;
+import com.piam.cdc.reconcile.DeadLetterKeys;
+import com.piam.cdc.reconcile.Reconciler;
 import com.piam.cdc.verify.PipelineStatus.Overall;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +21,7 @@ import java.util.Map;
  * The verify-pipeline route's bean: runs every stage (one class each, behind {@link Stage}) and says
  * HEALTHY, DEGRADED or DOWN with a reason per failing stage that tells the operator where to look.
  * The stages, in report order: routes, mysql, capture, binlog, kafka (CDC mode; capture and binlog only
- * when this runtime captures), loader, rejected, clickhouse, freshness. The list built here is the one order there is:
+ * when this runtime captures), loader, rejected, clickhouse, freshness, reconcile (CDC mode). The list built here is the one order there is:
  * the report, the JSON and the Camel health checks all follow it.
  */
 public class PipelineVerifier {
@@ -31,11 +34,15 @@ public class PipelineVerifier {
     private final MysqlProbe mysqlProbe;
     private final ClickHouseProbe clickHouseProbe;
     private final List<Stage> stages;
+    private final List<DataSource> pools;
     private volatile PipelineStatus last;
 
-    /** {@code mysql}: the monitor user's pool; {@code clickHouse}: the reader's. Both are closed by {@link #close()}. */
+    /**
+     * {@code mysql}: the monitor user's pool; {@code clickHouse}: the reader's; the reconcile pair the same
+     * logins with long reads (CDC mode). All are closed by {@link #close()}.
+     */
     public PipelineVerifier(CamelContext context, PipelineSettings settings, FactLoader loader, DataSource mysql,
-            DataSource clickHouse) {
+            DataSource clickHouse, DataSource reconcileSource, DataSource reconcileTarget) {
         this.settings = settings;
         long startedMs = System.currentTimeMillis();
         long staleMs = settings.verify().staleSeconds() * 1000L;
@@ -64,7 +71,15 @@ public class PipelineVerifier {
                 () -> deadLetterSource == null ? Map.of() : deadLetterSource.deadLettersRecent()));
         list.add(new ClickHouseStage(clickHouseServer, staleMs, Math.max(staleMs, 3000L * settings.healthIntervalSeconds())));
         list.add(new FreshnessStage(settings.verify().maxFreshnessSeconds()));
+        if (cdc) {
+            // its own read-only logins' pools with long reads: a pass may take longer than the probes' 5 s
+            DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafkaBootstrap());
+            list.add(new ReconcileStage(new Reconciler(reconcileSource, reconcileTarget, settings.clickHouseDatabase(), settings.tenants(),
+                    120, t -> deadLetters.keys(DeadLetterKeys.topic(settings.cdc(), t), Duration.ofSeconds(10))),
+                    settings.verify().reconcile(), settings.verify().maxFreshnessSeconds(), deadLetters));
+        }
         this.stages = List.copyOf(list);
+        this.pools = java.util.Arrays.asList(mysql, clickHouse, reconcileSource, reconcileTarget);
     }
 
     /** The latest verdict (null before the first check). */
@@ -114,8 +129,7 @@ public class PipelineVerifier {
     /** Releases the stages' clients and the verifier's own database pools (on shutdown). */
     public synchronized void close() {
         stages.forEach(Stage::close);
-        mysqlProbe.close();
-        clickHouseProbe.close();
+        pools.forEach(PipelineVerifier::closeQuietly);
     }
 
     static void closeQuietly(DataSource ds) {

@@ -23,7 +23,8 @@ public final class VerifyReport {
     private static final String LINE = "=".repeat(60);
     private static final Map<String, String> TITLES = Map.of(
             "routes", "Routes", "mysql", "MySQL", "capture", "Capture (Debezium)", "binlog", "Binlog", "kafka", "Kafka",
-            "loader", "Loader", "rejected", "Rows set aside", "clickhouse", "ClickHouse", "freshness", "Freshness");
+            "loader", "Loader", "rejected", "Rows set aside", "clickhouse", "ClickHouse", "freshness", "Freshness",
+            "reconcile", "Reconciliation");
 
     private VerifyReport() {
     }

@@ -57,7 +57,10 @@ class ClickHouseCurrentIT {
             Map.entry("expectedConnectors", Sender.READER), Map.entry("lastCheckByConnector", Sender.READER),
             Map.entry("freshnessLast5Minutes", Sender.READER), Map.entry("accessEventPresent", Sender.LOADER),
             Map.entry("accessEventRows", Sender.LOADER), Map.entry("accessEventsSince", Sender.LOADER),
-            Map.entry("ingestRangeSince", Sender.LOADER), Map.entry("freshnessBetween", Sender.LOADER));
+            Map.entry("ingestRangeSince", Sender.LOADER), Map.entry("freshnessBetween", Sender.LOADER),
+            Map.entry("reconcileAccessEventWindows", Sender.READER), Map.entry("reconcileAccessEventKeys", Sender.READER),
+            Map.entry("reconcileAccessEventColumns", Sender.READER), Map.entry("reconcileHealthWindows", Sender.READER),
+            Map.entry("reconcileHealthKeys", Sender.READER), Map.entry("reconcileHealthColumns", Sender.READER));
 
     record Statement(String name, Sender sender, String sql) {
     }
@@ -151,7 +154,8 @@ class ClickHouseCurrentIT {
             } else if (types[i] == long.class) {
                 args[i] = now - 600_000 + i;
             } else if (types[i] == List.class) {
-                args[i] = List.of("acme", "buildright");
+                boolean numbers = m.getGenericParameterTypes()[i].getTypeName().equals("java.util.List<java.lang.Long>");
+                args[i] = numbers ? List.of(77L) : List.of("acme", "buildright");
             } else {
                 throw new AssertionError(m.getName() + " takes a " + types[i] + ": give the test a sample of it");
             }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClickHousePoolsIT {
 
-    private static final String URL = "jdbc:clickhouse:http://127.0.0.1:" + System.getenv().getOrDefault("CLICKHOUSE_PORT", "8123")
+    static final String URL = "jdbc:clickhouse:http://127.0.0.1:" + System.getenv().getOrDefault("CLICKHOUSE_PORT", "8123")
             + "/piam?clickhouse.jdbc.v1=true&server_version=18.16.1&server_time_zone=UTC&compress=false"
             + "&format=TabSeparatedWithNamesAndTypes&custom_http_params=default_format=TabSeparatedWithNamesAndTypes,database=piam";
 

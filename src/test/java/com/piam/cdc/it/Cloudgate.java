@@ -19,13 +19,18 @@ final class Cloudgate {
     }
 
     static void insertAccessEvents(Connection c, String idPrefix, int from, int count) throws Exception {
+        insertAccessEvents(c, idPrefix, from, count, LocalDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** Rows with the given event time (UTC), e.g. in a minute of the past no other test writes. */
+    static void insertAccessEvents(Connection c, String idPrefix, int from, int count, LocalDateTime eventTime) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO cg_access_event (event_id, tenant_id, event_time, "
                 + "person_id, badge_id, site_id, location_id, direction, result, event_type, pacs_source, pacs_event_id, "
                 + "raw_payload, suspicious_flag, suspicious_score) VALUES (?, 'acme', ?, 'acme-p1001', 'ACM-480000', "
                 + "'acme-hq', 'acme-hq-lobby', 'IN', 'GRANT', 'ACCESS_GRANTED', 'LENEL', ?, '{}', 0, 0)")) {
             for (int i = from; i < from + count; i++) {
                 ps.setString(1, idPrefix + i);
-                ps.setObject(2, LocalDateTime.now(ZoneOffset.UTC));
+                ps.setObject(2, eventTime);
                 ps.setString(3, "OG-" + idPrefix + i);
                 ps.addBatch();
             }

@@ -45,7 +45,7 @@ class DatabaseUsersIT {
     void theLoaderInsertsFeedingTheRollupsButCannotDropOrReadOutsidePiam() throws Exception {
         ClickHouseQuery.as("piam_loader", "INSERT INTO piam.fact_access_events (event_id, tenant_id, event_time, badge_id, site_id, "
                 + "location_id, direction, result, event_type, pacs_source, pacs_event_id, raw_payload, event_time_ms, source_ts_ms, "
-                + "ingest_ts_ms, cdc_op, is_deleted, version) VALUES ('" + ID + "', 'acme', now(), 'B', '" + ID + "', 'L', 'IN', 'GRANT', "
+                + "ingest_ts_ms, cdc_op, is_deleted, version) VALUES ('" + ID + "', 'it-users', now(), 'B', '" + ID + "', 'L', 'IN', 'GRANT', "
                 + "'ACCESS_GRANTED', 'LENEL', 'p', '{}', 0, 0, 0, 'c', 0, 1)");
         assertThat(ClickHouseQuery.as("piam_loader", "SELECT count() FROM piam.fact_access_events WHERE event_id = '" + ID + "'").strip())
                 .isEqualTo("1");

@@ -65,7 +65,8 @@ class VerifierIT extends PipelineITSupport {
                 });
         PipelineStatus healthy = verifier.last();
         assertThat(healthy.stages()).extracting(StageStatus::stage)
-                .containsExactly("routes", "mysql", "capture", "binlog", "kafka", "loader", "rejected", "clickhouse", "freshness");
+                .containsExactly("routes", "mysql", "capture", "binlog", "kafka", "loader", "rejected", "clickhouse", "freshness",
+                        "reconcile");
         assertThat(stage(healthy, "binlog").facts()).containsKeys("oldest_file", "server_position", "expiry", "write_rate")
                 .containsEntry("expiry", "24h 00m");
         assertThat(stage(healthy, "clickhouse").facts()).containsKeys("access_events_10m", "last_check lenel-primary",

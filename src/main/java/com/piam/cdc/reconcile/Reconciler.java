@@ -1,0 +1,193 @@
+package com.piam.cdc.reconcile;
+
+import com.piam.cdc.clickhouse.ClickHouseQueries;
+
+import javax.sql.DataSource;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Compares the source tables with ClickHouse's converged rows (FINAL, deletes excluded), one minute
+ * of source time at a time: row count and an order-independent checksum (the sum of each row's MD5
+ * over its key and mapped columns), so a lost update or delete shows, not only a lost insert. For a
+ * window that differs it names the keys: missing (in the source only), extra (in ClickHouse only),
+ * different (both, other values), and for those the columns that differ.
+ */
+public final class Reconciler {
+
+    private static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
+
+    /** One window of one table: its start (epoch seconds) and both sides' rows and checksums. */
+    public record Window(Table table, long startSec, long sourceRows, BigInteger sourceSum, long targetRows, BigInteger targetSum) {
+
+        public boolean balanced() {
+            return sourceRows == targetRows && sourceSum.equals(targetSum);
+        }
+    }
+
+    /**
+     * The keys of a range that do not match, each list sorted. {@code setAside}: in the source, not in
+     * ClickHouse, and on the table's dead-letter topic (with the reason): part of the balance, not lost.
+     */
+    public record KeyDiff(List<String> missing, List<String> extra, List<String> different, Map<String, String> setAside) {
+
+        /** Nothing missing, extra or different (rows set aside are accounted for). */
+        public boolean balanced() {
+            return missing.isEmpty() && extra.isEmpty() && different.isEmpty();
+        }
+    }
+
+    private final DataSource source;
+    private final DataSource target;
+    private final String db;
+    private final List<String> tenants;
+    private final int timeoutSeconds;
+    private final Function<Table, Map<String, String>> setAside;
+
+    /**
+     * {@code source}: a read-only MySQL login (cg_monitor); {@code target}: a read-only ClickHouse login
+     * (piam_reader); {@code setAside}: per table, the keys on its dead-letter topic with their reasons.
+     */
+    public Reconciler(DataSource source, DataSource target, String db, List<String> tenants, int timeoutSeconds,
+            Function<Table, Map<String, String>> setAside) {
+        this.source = source;
+        this.target = target;
+        this.db = db;
+        this.tenants = tenants;
+        this.timeoutSeconds = timeoutSeconds;
+        this.setAside = setAside;
+    }
+
+    /** Every window of [fromSec, toSec) (whole minutes) that holds rows on either side, per table. */
+    public List<Window> windows(Table t, long fromSec, long toSec) throws SQLException {
+        Map<Long, Object[]> src = sums(source, SourceSql.windows(t, tenants, fromSec, toSec));
+        Map<Long, Object[]> dst = sums(target, t == Table.ACCESS_EVENTS
+                ? ClickHouseQueries.reconcileAccessEventWindows(db, tenants, fromSec, toSec)
+                : ClickHouseQueries.reconcileHealthWindows(db, tenants, fromSec, toSec));
+        Set<Long> starts = new TreeSet<>(src.keySet());
+        starts.addAll(dst.keySet());
+        List<Window> out = new ArrayList<>();
+        Object[] none = {0L, BigInteger.ZERO};
+        for (long w : starts) {
+            Object[] s = src.getOrDefault(w, none);
+            Object[] d = dst.getOrDefault(w, none);
+            out.add(new Window(t, w, (Long) s[0], (BigInteger) s[1], (Long) d[0], (BigInteger) d[1]));
+        }
+        return out;
+    }
+
+    /** The keys of [fromSec, toSec) that differ between the two sides. */
+    public KeyDiff keys(Table t, long fromSec, long toSec) throws SQLException {
+        Map<String, String> src = hashes(source, SourceSql.keys(t, tenants, fromSec, toSec));
+        Map<String, String> dst = hashes(target, t == Table.ACCESS_EVENTS
+                ? ClickHouseQueries.reconcileAccessEventKeys(db, tenants, fromSec, toSec)
+                : ClickHouseQueries.reconcileHealthKeys(db, tenants, fromSec, toSec));
+        List<String> missing = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        Map<String, String> deadLetters = new HashMap<>();
+        Map<String, String> setAsideKeys = new TreeMap<>();
+        src.forEach((k, h) -> {
+            String other = dst.get(k);
+            if (other == null) {
+                if (deadLetters.isEmpty()) {
+                    deadLetters.putAll(setAside.apply(t));
+                    deadLetters.putIfAbsent("", ""); // read once
+                }
+                if (deadLetters.containsKey(k)) {
+                    setAsideKeys.put(k, deadLetters.get(k));
+                } else {
+                    missing.add(k);
+                }
+            } else if (!other.equalsIgnoreCase(h)) {
+                different.add(k);
+            }
+        });
+        List<String> extra = dst.keySet().stream().filter(k -> !src.containsKey(k)).sorted().toList();
+        return new KeyDiff(missing.stream().sorted().toList(), extra, different.stream().sorted().toList(), setAsideKeys);
+    }
+
+    /** Per key, the fingerprint columns whose values differ ("status: OK -> WARN"); at most 20 keys asked. */
+    public Map<String, List<String>> differingColumns(Table t, List<String> keys) throws SQLException {
+        List<String> asked = keys.subList(0, Math.min(20, keys.size()));
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (asked.isEmpty()) {
+            return out;
+        }
+        List<String[]> names = SourceSql.fingerprint(t);
+        Map<String, List<String>> src = rows(source, SourceSql.columns(t, asked), names.size());
+        Map<String, List<String>> dst = rows(target, t == Table.ACCESS_EVENTS
+                ? ClickHouseQueries.reconcileAccessEventColumns(db, asked)
+                : ClickHouseQueries.reconcileHealthColumns(db, asked.stream().map(Long::parseLong).toList()), names.size());
+        for (String k : asked) {
+            List<String> a = src.get(k);
+            List<String> b = dst.get(k);
+            List<String> diff = new ArrayList<>();
+            for (int i = 0; a != null && b != null && i < names.size(); i++) {
+                if (!a.get(i).equals(b.get(i))) {
+                    diff.add(names.get(i)[0] + ": " + clip(a.get(i)) + " -> " + clip(b.get(i)));
+                }
+            }
+            out.put(k, diff);
+        }
+        return out;
+    }
+
+    private Map<Long, Object[]> sums(DataSource ds, String sql) throws SQLException {
+        Map<Long, Object[]> out = new TreeMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), new Object[] {rs.getLong(2), new BigInteger(rs.getString(3)).mod(MOD)});
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> hashes(DataSource ds, String sql) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, List<String>> rows(DataSource ds, String sql, int columns) throws SQLException {
+        Map<String, List<String>> out = new HashMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        values.add(String.valueOf(rs.getString(i)));
+                    }
+                    out.put(values.get(0), values);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String clip(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 37) + "...";
+    }
+}

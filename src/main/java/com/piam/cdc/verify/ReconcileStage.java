@@ -1,0 +1,170 @@
+package com.piam.cdc.verify;
+
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.reconcile.Reconciler;
+import com.piam.cdc.reconcile.Table;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Continuous reconciliation: every RECONCILE_INTERVAL_SECONDS, in the background, the source tables and
+ * ClickHouse's converged rows are compared minute by minute of source time over the last
+ * RECONCILE_LOOKBACK_MINUTES, up to windows closed VERIFY_MAX_FRESHNESS_SECONDS ago. A window whose rows
+ * or checksum differ is reported once it has stayed so for RECONCILE_GRACE_SECONDS (rows in flight arrive
+ * and heal it before), naming its missing, extra and different keys.
+ */
+final class ReconcileStage implements Stage {
+
+    /** Windows whose keys are looked up per pass (the rest are reported by their counts). */
+    private static final int KEY_LOOKUPS = 20;
+
+    private final Reconciler reconciler;
+    private final PipelineSettings.Reconcile config;
+    private final int settleSeconds;
+    private final ExecutorService pass = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verify-reconcile");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean running = new AtomicBoolean();
+    /** Window (table + start) -> when it was first seen unbalanced. */
+    private final Map<String, Long> openSince = new HashMap<>();
+    private volatile long lastStartMs;
+    private volatile StageStatus last = StageStatus.of("reconcile").fact("state", "first comparison running").build();
+
+    private final AutoCloseable deadLetters;
+
+    /** {@code deadLetters}: closed with the stage (the dead-letter topic reader the reconciler asks). */
+    ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, AutoCloseable deadLetters) {
+        this.reconciler = reconciler;
+        this.deadLetters = deadLetters;
+        this.config = config;
+        this.settleSeconds = settleSeconds;
+    }
+
+    @Override
+    public String name() {
+        return "reconcile";
+    }
+
+    @Override
+    public StageStatus check(VerifyRound round) {
+        if (round.now - lastStartMs >= config.intervalSeconds() * 1000L && running.compareAndSet(false, true)) {
+            lastStartMs = round.now;
+            pass.execute(() -> {
+                try {
+                    last = compare(System.currentTimeMillis());
+                } finally {
+                    running.set(false);
+                }
+            });
+        }
+        return last;
+    }
+
+    /** One comparison; package-private so a test can run it in the foreground. */
+    StageStatus compare(long nowMs) {
+        long t0 = System.currentTimeMillis();
+        long now = nowMs / 1000;
+        long from = (now - config.lookbackMinutes() * 60L) / 60 * 60;
+        long to = (now - settleSeconds) / 60 * 60;
+        StageStatus.Builder b = StageStatus.of(name()).fact("range", clock(from) + "-" + clock(to));
+        try {
+            long rows = 0;
+            int windows = 0;
+            int setAside = 0;
+            int lookups = 0;
+            Map<Reconciler.Window, Reconciler.KeyDiff> due = new LinkedHashMap<>();
+            Map<String, Long> stillOpen = new HashMap<>();
+            for (Table t : Table.values()) {
+                for (Reconciler.Window w : reconciler.windows(t, from, to)) {
+                    windows++;
+                    rows += w.sourceRows();
+                    if (w.balanced()) {
+                        continue;
+                    }
+                    // which keys: rows set aside on the dead-letter topic balance it
+                    Reconciler.KeyDiff d = lookups++ < KEY_LOOKUPS ? reconciler.keys(t, w.startSec(), w.startSec() + 60) : null;
+                    if (d != null && d.balanced()) {
+                        setAside += d.setAside().size();
+                        continue;
+                    }
+                    String id = t + "@" + w.startSec();
+                    long since = openSince.getOrDefault(id, nowMs);
+                    stillOpen.put(id, since);
+                    if (nowMs - since >= config.graceSeconds() * 1000L) {
+                        due.put(w, d);
+                    }
+                }
+            }
+            openSince.clear();
+            openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
+            b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
+                    .fact("open_within_grace", stillOpen.size() - due.size());
+            if (due.isEmpty()) {
+                b.fact("in_sync_through", clock(to));
+            }
+            due.forEach((w, d) -> b.problem(describe(w, d)));
+        } catch (Exception e) {
+            b.problem("reconcile: cannot compare: " + com.piam.cdc.Retry.rootMessage(e));
+        }
+        return b.fact("pass_ms", System.currentTimeMillis() - t0).build();
+    }
+
+    private static String describe(Reconciler.Window w, Reconciler.KeyDiff d) {
+        String head = "reconcile: window " + window(w.startSec()) + " (" + w.table().rows + "): ";
+        if (d == null) {
+            return head + "source " + w.sourceRows() + " rows, ClickHouse " + w.targetRows() + ", checksums differ; make reconcile names the keys";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!d.missing().isEmpty()) {
+            parts.add(d.missing().size() + " missing");
+        }
+        if (!d.extra().isEmpty()) {
+            parts.add(d.extra().size() + " extra");
+        }
+        if (!d.different().isEmpty()) {
+            parts.add(d.different().size() + " different");
+        }
+        if (!d.setAside().isEmpty()) {
+            parts.add(d.setAside().size() + " set aside");
+        }
+        String example = !d.missing().isEmpty() ? d.missing().get(0) : !d.different().isEmpty() ? d.different().get(0)
+                : d.extra().isEmpty() ? "" : d.extra().get(0);
+        return head + (parts.isEmpty() ? "differed, balanced again" : String.join(", ", parts) + ", e.g. " + example)
+                + " (make reconcile SINCE='" + day(w.startSec()) + "' UNTIL='" + day(w.startSec() + 60) + "')";
+    }
+
+    private static String clock(long epochSec) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochSecond(epochSec));
+    }
+
+    /** "14:03-14:04" today (UTC), "2026-11-28 14:03-14:04" before. */
+    static String window(long startSec) {
+        boolean today = startSec / 86_400 == System.currentTimeMillis() / 86_400_000;
+        return (today ? "" : day(startSec).substring(0, 11)) + clock(startSec) + "-" + clock(startSec + 60);
+    }
+
+    private static String day(long epochSec) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochSecond(epochSec));
+    }
+
+    @Override
+    public void close() {
+        pass.shutdownNow();
+        try {
+            deadLetters.close();
+        } catch (Exception e) {
+            // closing on shutdown: nothing to tell
+        }
+    }
+}
