@@ -50,10 +50,12 @@ demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhous
 	@if $(ON_DOCKER); then \
 	  docker compose exec -T clickhouse sh -c 'clickhouse-client --user "$$CLICKHOUSE_USER" --password "$$CLICKHOUSE_PASSWORD" --multiquery' \
 	    < ops/clickhouse-ops/demo-reset.sql || exit 1; \
+	  docker compose exec -T runtime sh -c 'date +%s > "$$PIAM_DATA_DIR/reconcile-from"'; \
 	  docker compose restart runtime; echo "Demo reset complete (Docker)"; \
 	else \
 	  $(RUNTIME) stop && \
 	  $(CH) --multiquery < ops/clickhouse-ops/demo-reset.sql && \
+	  date +%s > $${PIAM_DATA_DIR:-.local}/reconcile-from && \
 	  since=$$(date +%s%3N) && \
 	  INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90 && \
 	  echo "Demo reset complete"; \

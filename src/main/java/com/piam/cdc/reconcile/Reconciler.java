@@ -3,6 +3,10 @@ package com.piam.cdc.reconcile;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 
 import javax.sql.DataSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -68,6 +72,20 @@ public final class Reconciler {
         this.tenants = tenants;
         this.timeoutSeconds = timeoutSeconds;
         this.setAside = setAside;
+    }
+
+    /**
+     * The first second reconciliation covers after a deliberate reset: {@code make demo-reset} deletes the
+     * last day in ClickHouse and writes its time (epoch seconds) to {@code $PIAM_DATA_DIR/reconcile-from}, so
+     * that day does not read as loss. 0 when there is no such file.
+     */
+    public static long resetPoint(File dataDir) {
+        Path file = new File(dataDir, "reconcile-from").toPath();
+        try {
+            return Files.exists(file) ? (Long.parseLong(Files.readString(file).strip()) + 59) / 60 * 60 : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Every window of [fromSec, toSec) (whole minutes) that holds rows on either side, per table. */

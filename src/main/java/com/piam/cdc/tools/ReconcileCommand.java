@@ -22,7 +22,8 @@ import java.util.Map;
  * minute by minute and prints one line per window; for a window that differs, up to 20 keys that are
  * missing, extra or different (with the columns that differ). Exit 0 when everything balances, 1 on a
  * difference, 2 when a service cannot be asked. SINCE/UNTIL: "2026-11-30 14:03" (UTC) or "-30m"/"-2h"
- * from now; the defaults are RECONCILE_LOOKBACK_MINUTES ago and VERIFY_MAX_FRESHNESS_SECONDS ago.
+ * from now; the defaults are RECONCILE_LOOKBACK_MINUTES ago (not before the last make demo-reset) and
+ * VERIFY_MAX_FRESHNESS_SECONDS ago.
  */
 public final class ReconcileCommand {
 
@@ -37,7 +38,8 @@ public final class ReconcileCommand {
         long since;
         long until;
         try {
-            since = time(System.getenv("SINCE"), now - settings.verify().reconcile().lookbackMinutes() * 60L, now);
+            since = time(System.getenv("SINCE"), Math.max(now - settings.verify().reconcile().lookbackMinutes() * 60L,
+                    Reconciler.resetPoint(new java.io.File(settings.cdc().dataDir()))), now);
             until = time(System.getenv("UNTIL"), now - settings.verify().maxFreshnessSeconds(), now);
         } catch (ConfigException e) {
             System.err.println("reconcile: " + e.getMessage());

@@ -76,7 +76,8 @@ public class PipelineVerifier {
             DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafkaBootstrap());
             list.add(new ReconcileStage(new Reconciler(reconcileSource, reconcileTarget, settings.clickHouseDatabase(), settings.tenants(),
                     120, t -> deadLetters.keys(DeadLetterKeys.topic(settings.cdc(), t), Duration.ofSeconds(10))),
-                    settings.verify().reconcile(), settings.verify().maxFreshnessSeconds(), deadLetters));
+                    settings.verify().reconcile(), settings.verify().maxFreshnessSeconds(), deadLetters,
+                    new java.io.File(settings.cdc().dataDir())));
         }
         this.stages = List.copyOf(list);
         this.pools = java.util.Arrays.asList(mysql, clickHouse, reconcileSource, reconcileTarget);

@@ -42,8 +42,12 @@ final class ReconcileStage implements Stage {
     private final AutoCloseable deadLetters;
 
     /** {@code deadLetters}: closed with the stage (the dead-letter topic reader the reconciler asks). */
-    ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, AutoCloseable deadLetters) {
+    private final java.io.File dataDir;
+
+    ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, AutoCloseable deadLetters,
+            java.io.File dataDir) {
         this.reconciler = reconciler;
+        this.dataDir = dataDir;
         this.deadLetters = deadLetters;
         this.config = config;
         this.settleSeconds = settleSeconds;
@@ -73,7 +77,7 @@ final class ReconcileStage implements Stage {
     StageStatus compare(long nowMs) {
         long t0 = System.currentTimeMillis();
         long now = nowMs / 1000;
-        long from = (now - config.lookbackMinutes() * 60L) / 60 * 60;
+        long from = Math.max((now - config.lookbackMinutes() * 60L) / 60 * 60, Reconciler.resetPoint(dataDir));
         long to = (now - settleSeconds) / 60 * 60;
         StageStatus.Builder b = StageStatus.of(name()).fact("range", clock(from) + "-" + clock(to));
         try {
