@@ -226,6 +226,36 @@ public final class ClickHouseQueries {
         return values.stream().map(ClickHouseQueries::literal).collect(Collectors.joining(","));
     }
 
+    // --- trace (make trace; reader's login) ---
+
+    /** Every row ClickHouse holds for one access event, replaced versions included until merged away: version, cdc_op, is_deleted, ingest time. */
+    public static String traceAccessEventRows(String db, String eventId) {
+        return traceRows(db + ".fact_access_events", "event_id", literal(eventId));
+    }
+
+    /** 1 when the access event's newest version is not a delete (what access_events_current shows). */
+    public static String traceAccessEventShown(String db, String eventId) {
+        return traceShown(db + ".fact_access_events", "event_id", literal(eventId));
+    }
+
+    public static String traceHealthRows(String db, long sourceId) {
+        return traceRows(db + ".fact_connector_health", "source_id", String.valueOf(sourceId));
+    }
+
+    public static String traceHealthShown(String db, long sourceId) {
+        return traceShown(db + ".fact_connector_health", "source_id", String.valueOf(sourceId));
+    }
+
+    private static String traceRows(String table, String keyColumn, String keyLiteral) {
+        return "SELECT toString(version), toString(cdc_op), is_deleted, ingest_ts_ms FROM " + table + " PREWHERE " + keyColumn + " = "
+                + keyLiteral + " ORDER BY version";
+    }
+
+    private static String traceShown(String table, String keyColumn, String keyLiteral) {
+        return "SELECT count() FROM (SELECT argMax(is_deleted, version) AS d FROM " + table + " PREWHERE " + keyColumn + " = " + keyLiteral
+                + " GROUP BY tenant_id, " + keyColumn + ") WHERE d = 0";
+    }
+
     private static String since(String db, long sinceMs) {
         return db + ".fact_access_events WHERE event_time >= toDateTime(" + sinceMs / 1000 + ") AND event_time_ms >= " + sinceMs;
     }

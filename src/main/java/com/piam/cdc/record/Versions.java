@@ -48,6 +48,17 @@ public final class Versions {
         return (seq << (POS_BITS + ROW_BITS)) | (pos << ROW_BITS) | r;
     }
 
+    /** "mariadb-bin.000007:123456 row 0" for a version {@link #binlog} packed (the file named by its sequence only: "…000007"). */
+    public static String describeBinlog(long version, String filePrefix) {
+        if (version < CDC_MIN) {
+            return "not a binlog version";
+        }
+        long file = version >>> (POS_BITS + ROW_BITS);
+        long pos = (version >>> ROW_BITS) & ((1L << POS_BITS) - 1);
+        long row = version & ((1L << ROW_BITS) - 1);
+        return String.format("%s.%06d:%d row %d", filePrefix, file, pos, row);
+    }
+
     /** The version of a record without a version header: Kafka timestamp (ms), then offset. */
     public static long ofRecord(long timestampMs, long offset) {
         if (timestampMs <= 0 || timestampMs >= (1L << (63 - OFFSET_BITS))) {

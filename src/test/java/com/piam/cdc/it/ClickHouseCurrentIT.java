@@ -60,7 +60,9 @@ class ClickHouseCurrentIT {
             Map.entry("ingestRangeSince", Sender.LOADER), Map.entry("freshnessBetween", Sender.LOADER),
             Map.entry("reconcileAccessEventWindows", Sender.READER), Map.entry("reconcileAccessEventKeys", Sender.READER),
             Map.entry("reconcileAccessEventColumns", Sender.READER), Map.entry("reconcileHealthWindows", Sender.READER),
-            Map.entry("reconcileHealthKeys", Sender.READER), Map.entry("reconcileHealthColumns", Sender.READER));
+            Map.entry("reconcileHealthKeys", Sender.READER), Map.entry("reconcileHealthColumns", Sender.READER),
+            Map.entry("traceAccessEventRows", Sender.READER), Map.entry("traceAccessEventShown", Sender.READER),
+            Map.entry("traceHealthRows", Sender.READER), Map.entry("traceHealthShown", Sender.READER));
 
     record Statement(String name, Sender sender, String sql) {
     }
