@@ -85,6 +85,7 @@ final class ReconcileStage implements Stage {
             int windows = 0;
             int setAside = 0;
             int lookups = 0;
+            long firstOpen = to;
             Map<Reconciler.Window, Reconciler.KeyDiff> due = new LinkedHashMap<>();
             Map<String, Long> stillOpen = new HashMap<>();
             for (Table t : Table.values()) {
@@ -101,6 +102,7 @@ final class ReconcileStage implements Stage {
                         continue;
                     }
                     String id = t + "@" + w.startSec();
+                    firstOpen = Math.min(firstOpen, w.startSec());
                     long since = openSince.getOrDefault(id, nowMs);
                     stillOpen.put(id, since);
                     if (nowMs - since >= config.graceSeconds() * 1000L) {
@@ -112,9 +114,8 @@ final class ReconcileStage implements Stage {
             openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
             b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
                     .fact("open_within_grace", stillOpen.size() - due.size());
-            if (due.isEmpty()) {
-                b.fact("in_sync_through", clock(to));
-            }
+            // everything before the first window that differs (reported or not yet) is known to balance
+            b.fact("in_sync_through", moment(firstOpen));
             due.forEach((w, d) -> b.problem(describe(w, d)));
         } catch (Exception e) {
             b.problem("reconcile: cannot compare: " + com.piam.cdc.Retry.rootMessage(e));
@@ -153,8 +154,13 @@ final class ReconcileStage implements Stage {
 
     /** "14:03-14:04" today (UTC), "2026-11-28 14:03-14:04" before. */
     static String window(long startSec) {
-        boolean today = startSec / 86_400 == System.currentTimeMillis() / 86_400_000;
-        return (today ? "" : day(startSec).substring(0, 11)) + clock(startSec) + "-" + clock(startSec + 60);
+        return moment(startSec) + "-" + clock(startSec + 60);
+    }
+
+    /** "14:03" today (UTC), "2026-11-28 14:03" before. */
+    static String moment(long epochSec) {
+        boolean today = epochSec / 86_400 == System.currentTimeMillis() / 86_400_000;
+        return (today ? "" : day(epochSec).substring(0, 11)) + clock(epochSec);
     }
 
     private static String day(long epochSec) {

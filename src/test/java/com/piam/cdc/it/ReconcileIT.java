@@ -42,7 +42,7 @@ class ReconcileIT extends PipelineITSupport {
     @Override
     protected Properties settings() {
         return props("INGEST_MODE", "cdc", "FLUSH_INTERVAL_SECONDS", "1", "RECONCILE_INTERVAL_SECONDS", "2",
-                "RECONCILE_GRACE_SECONDS", "15", "RECONCILE_LOOKBACK_MINUTES", "4320");
+                "RECONCILE_GRACE_SECONDS", "8", "RECONCILE_LOOKBACK_MINUTES", "4320");
     }
 
     @BeforeEach
@@ -83,7 +83,7 @@ class ReconcileIT extends PipelineITSupport {
         try (Connection db = Cloudgate.connect()) {
             Cloudgate.insertAccessEvents(db, prefix + "late-", 0, 5, later.plusSeconds(3));
         }
-        long until = System.currentTimeMillis() + 6_000;
+        long until = System.currentTimeMillis() + 4_000;
         while (System.currentTimeMillis() < until) {
             assertThat(reconcile().reasons()).noneMatch(r -> r.contains(label(later)));
             Thread.sleep(1_000);
@@ -91,7 +91,7 @@ class ReconcileIT extends PipelineITSupport {
         context.getRouteController().startRoute("load-access-events");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix + "late-")) == 5);
-        until = System.currentTimeMillis() + 20_000; // past the grace: the healed window is never named
+        until = System.currentTimeMillis() + 12_000; // past the grace: the healed window is never named
         while (System.currentTimeMillis() < until) {
             assertThat(reconcile().reasons()).noneMatch(r -> r.contains(label(later)) || r.contains(label(minute)));
             Thread.sleep(2_000);
