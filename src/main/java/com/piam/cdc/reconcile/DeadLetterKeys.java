@@ -69,8 +69,8 @@ public final class DeadLetterKeys implements AutoCloseable {
         return keys;
     }
 
-    /** "e-1" for {"event_id":"e-1"}, "42" for {"id":42} (with or without the converter's schema envelope). */
-    static String key(byte[] bytes) {
+    /** The row a record key names: "e-1" for {"event_id":"e-1"}, "42" for {"id":42} (with or without the converter's schema envelope). */
+    public static String key(byte[] bytes) {
         if (bytes == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package com.piam.cdc.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.RecordFormat;
 import com.piam.cdc.record.Versions;
@@ -182,25 +183,13 @@ public final class TraceCommand {
                     && partitions.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     scanned++;
-                    if (id.equals(key(r.key()))) {
+                    if (id.equals(DeadLetterKeys.key(r.key()))) {
                         found.add(r);
                     }
                 }
             }
         }
         return found;
-    }
-
-    private static String key(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            JsonNode node = ChangeParser.key(new String(bytes, StandardCharsets.UTF_8));
-            return node == null || node.size() == 0 ? null : node.elements().next().asText();
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private static String op(ConsumerRecord<byte[], byte[]> r) {
