@@ -6,7 +6,6 @@ import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
-import com.piam.cdc.config.Login;
 import com.piam.cdc.config.Secrets;
 import com.piam.cdc.config.ConfigException;
 import com.piam.cdc.config.PipelineSettings;
