@@ -1,8 +1,8 @@
 package com.piam.cdc.bench;
 
+import com.piam.cdc.tools.ToolSettings;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
-import org.apache.camel.impl.DefaultCamelContext;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -57,11 +57,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        try (DefaultCamelContext props = new DefaultCamelContext()) {
-            props.getPropertiesComponent().setLocation("classpath:application.properties");
-            Function<String, String> lookup = key -> props.getPropertiesComponent().resolveProperty(key).orElse(null);
-            new Bench(lookup).run();
-        }
+        new Bench(ToolSettings.lookup()).run();
     }
 
     private void run() throws Exception {

@@ -1,16 +1,15 @@
 package com.piam.cdc.reconcile;
 
+import com.piam.cdc.record.TopicReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.RecordFormat;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,15 +83,7 @@ public final class DeadLetterKeys implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            Map<String, Object> conf = new HashMap<>();
-            conf.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            conf.put(ConsumerConfig.CLIENT_ID_CONFIG, "piam-reconcile-dead-letters");
-            conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            conf.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-            conf.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024);
-            conf.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            conf.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(conf);
+            consumer = TopicReader.create(bootstrap, "piam-reconcile-dead-letters", 500);
         }
         return consumer;
     }

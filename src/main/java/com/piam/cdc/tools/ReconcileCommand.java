@@ -5,14 +5,13 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.reconcile.Reconciler;
 import com.piam.cdc.reconcile.Table;
+import com.piam.cdc.reconcile.WindowNames;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,6 @@ import java.util.Map;
  * VERIFY_MAX_FRESHNESS_SECONDS ago.
  */
 public final class ReconcileCommand {
-
-    private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     private ReconcileCommand() {
     }
@@ -57,8 +54,7 @@ public final class ReconcileCommand {
 
     /** Prints the comparison of [fromSec, toSec); 0 balanced, 1 a difference, 2 a service not answering. */
     public static int run(Reconciler reconciler, long fromSec, long toSec, PrintStream out) {
-        out.printf("Reconciling %s .. %s UTC (source time, one line per minute with rows)%n", HM.format(Instant.ofEpochSecond(fromSec)),
-                HM.format(Instant.ofEpochSecond(toSec)));
+        out.printf("Reconciling %s .. %s UTC (source time, one line per minute with rows)%n", WindowNames.clock(fromSec), WindowNames.clock(toSec));
         int exit = 0;
         long rows = 0;
         int windows = 0;
@@ -68,7 +64,7 @@ public final class ReconcileCommand {
                 for (Reconciler.Window w : reconciler.windows(t, fromSec, toSec)) {
                     windows++;
                     rows += w.sourceRows();
-                    String span = HM.format(Instant.ofEpochSecond(w.startSec())) + "-" + HM.format(Instant.ofEpochSecond(w.startSec() + 60));
+                    String span = WindowNames.clock(w.startSec()) + "-" + WindowNames.clock(w.startSec() + 60);
                     if (w.balanced()) {
                         out.printf("%s  %-14s source %6d  clickhouse %6d  ok%n", span, t.rows, w.sourceRows(), w.targetRows());
                         continue;

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +30,16 @@ public final class ToolSettings {
      * the tools print their own lines only.)
      */
     public static PipelineSettings load() throws IOException {
+        return PipelineSettings.from(lookup());
+    }
+
+    /** A setting by name, resolved as {@link #load} does (null when unset): for a tool's own settings too. */
+    public static Function<String, String> lookup() throws IOException {
         Properties defaults = new Properties();
         try (InputStream in = ToolSettings.class.getResourceAsStream("/application.properties")) {
             defaults.load(in);
         }
-        return PipelineSettings.from(key -> lookup(defaults, key, 0));
+        return key -> lookup(defaults, key, 0);
     }
 
     static String lookup(Properties defaults, String key, int depth) {

@@ -1,5 +1,6 @@
 package com.piam.cdc.tools;
 
+import com.piam.cdc.record.TopicReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
@@ -8,14 +9,12 @@ import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.RecordFormat;
 import com.piam.cdc.record.Versions;
 import com.zaxxer.hikari.HikariDataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import javax.sql.DataSource;
 import java.io.PrintStream;
@@ -47,7 +46,7 @@ public final class TraceCommand {
     private TraceCommand() {
     }
 
-    record Table(String source, String key, String topic, String fact, String factKey, String view) {
+    record Table(String source, String key, String topic, String fact, String view) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,9 +69,9 @@ public final class TraceCommand {
 
     static Table table(PipelineSettings s, boolean health) {
         String db = s.clickHouseDatabase();
-        return health ? new Table("cg_connector_health", "id", s.cdc().connectorHealthTopic(), db + ".fact_connector_health", "source_id",
+        return health ? new Table("cg_connector_health", "id", s.cdc().connectorHealthTopic(), db + ".fact_connector_health",
                 db + ".connector_health_current")
-                : new Table("cg_access_event", "event_id", s.cdc().accessEventTopic(), db + ".fact_access_events", "event_id",
+                : new Table("cg_access_event", "event_id", s.cdc().accessEventTopic(), db + ".fact_access_events",
                 db + ".access_events_current");
     }
 
@@ -153,16 +152,8 @@ public final class TraceCommand {
 
     /** Records of {@code topic} whose key names {@code id}; from a minute before {@code sinceMs} when known, else from the start. */
     static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic, String id, Long sinceMs) {
-        Map<String, Object> conf = new HashMap<>();
-        conf.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        conf.put(ConsumerConfig.CLIENT_ID_CONFIG, "piam-trace");
-        conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        conf.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        conf.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024);
-        conf.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        conf.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(conf)) {
+        try (KafkaConsumer<byte[], byte[]> c = TopicReader.create(bootstrap, "piam-trace", 2000)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
                 return found;

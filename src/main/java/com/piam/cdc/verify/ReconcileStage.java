@@ -1,9 +1,16 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.Retry;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.reconcile.Reconciler;
 import com.piam.cdc.reconcile.Table;
 
+import static com.piam.cdc.reconcile.WindowNames.clock;
+import static com.piam.cdc.reconcile.WindowNames.day;
+import static com.piam.cdc.reconcile.WindowNames.moment;
+import static com.piam.cdc.reconcile.WindowNames.window;
+
+import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,10 +49,10 @@ final class ReconcileStage implements Stage {
     private final AutoCloseable deadLetters;
 
     /** {@code deadLetters}: closed with the stage (the dead-letter topic reader the reconciler asks). */
-    private final java.io.File dataDir;
+    private final File dataDir;
 
     ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, AutoCloseable deadLetters,
-            java.io.File dataDir) {
+            File dataDir) {
         this.reconciler = reconciler;
         this.dataDir = dataDir;
         this.deadLetters = deadLetters;
@@ -118,7 +125,7 @@ final class ReconcileStage implements Stage {
             b.fact("in_sync_through", moment(firstOpen));
             due.forEach((w, d) -> b.problem(describe(w, d)));
         } catch (Exception e) {
-            b.problem("reconcile: cannot compare: " + com.piam.cdc.Retry.rootMessage(e));
+            b.problem("reconcile: cannot compare: " + Retry.rootMessage(e));
         }
         return b.fact("pass_ms", System.currentTimeMillis() - t0).build();
     }
@@ -145,27 +152,6 @@ final class ReconcileStage implements Stage {
                 : d.extra().isEmpty() ? "" : d.extra().get(0);
         return head + (parts.isEmpty() ? "differed, balanced again" : String.join(", ", parts) + ", e.g. " + example)
                 + " (make reconcile SINCE='" + day(w.startSec()) + "' UNTIL='" + day(w.startSec() + 60) + "')";
-    }
-
-    private static String clock(long epochSec) {
-        return java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC)
-                .format(java.time.Instant.ofEpochSecond(epochSec));
-    }
-
-    /** "14:03-14:04" today (UTC), "2026-11-28 14:03-14:04" before. */
-    static String window(long startSec) {
-        return moment(startSec) + "-" + clock(startSec + 60);
-    }
-
-    /** "14:03" today (UTC), "2026-11-28 14:03" before. */
-    static String moment(long epochSec) {
-        boolean today = epochSec / 86_400 == System.currentTimeMillis() / 86_400_000;
-        return (today ? "" : day(epochSec).substring(0, 11)) + clock(epochSec);
-    }
-
-    private static String day(long epochSec) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
-                .format(java.time.Instant.ofEpochSecond(epochSec));
     }
 
     @Override
