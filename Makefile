@@ -63,10 +63,10 @@ demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhous
 
 demo-verify: ## Report every stage (services, data flow, freshness); exit 0 only when HEALTHY
 	@if $(ON_DOCKER); then \
-	  docker compose exec -T runtime java -cp /app/piam-cdc.jar com.piam.cdc.verify.VerifyReport; \
+	  docker compose exec -T runtime java -cp /app/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
 	else \
 	  [ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests; \
-	  java -cp target/piam-cdc.jar com.piam.cdc.verify.VerifyReport; \
+	  java -cp target/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
 	fi
 
 reconcile: ## Compare MySQL with ClickHouse minute by minute (SINCE='2026-11-30 14:00' UNTIL=… or SINCE=-2h); exit 1 on a difference
@@ -86,7 +86,7 @@ demo-status: ## Each service and the runtime: PID, port, RSS
 
 bench: stack-up build ## Throughput (200-row and large batches), freshness at 10/s, runtime RSS (BENCH_SECONDS=30)
 	@if $(RUNTIME) status | grep -q running; then echo "bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
-	java -cp target/piam-cdc.jar com.piam.cdc.bench.Bench
+	java -cp target/piam-cdc.jar com.piam.cdc.tools.Bench
 
 unit: ## Unit tests only (no services needed)
 	$(MVN) test

@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [[ -f target/piam-cdc.jar ]] || { echo "route.sh: target/piam-cdc.jar is missing; run 'make build'" >&2; exit 1; }
-exec java -cp target/piam-cdc.jar com.piam.cdc.RouteControl "$@"
+exec java -cp target/piam-cdc.jar com.piam.cdc.tools.RouteControl "$@"

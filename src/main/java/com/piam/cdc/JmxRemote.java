@@ -38,7 +38,7 @@ import java.util.Set;
  * must log in: JMX_USER with JMX_PASSWORD, or the password generated into {@link #passwordFile} at the
  * first start. The connection itself is not encrypted (loopback only; docs/security.md).
  */
-final class JmxRemote extends ServiceSupport {
+public final class JmxRemote extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JmxRemote.class);
 
@@ -55,7 +55,7 @@ final class JmxRemote extends ServiceSupport {
     }
 
     /** Where the generated password lives when JMX_PASSWORD is not given. */
-    static File passwordFile(File dataDir) {
+    public static File passwordFile(File dataDir) {
         return new File(dataDir, "jmx.password");
     }
 

@@ -7,6 +7,7 @@ import javax.management.remote.JMXAuthenticator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import com.piam.cdc.tools.RouteControl;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -63,7 +63,7 @@ public final class PipelineStatusEndpoint {
         }
     }
 
-    static String toJson(PipelineStatus s) throws JsonProcessingException {
+    public static String toJson(PipelineStatus s) throws JsonProcessingException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", s.overall().name());
         m.put("checked_at", Instant.ofEpochMilli(s.checkedAtMs()).toString());

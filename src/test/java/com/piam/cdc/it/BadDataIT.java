@@ -1,7 +1,7 @@
 package com.piam.cdc.it;
 
 import com.piam.cdc.record.RecordFormat;
-import com.piam.cdc.verify.VerifyReport;
+import com.piam.cdc.tools.VerifyReport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 

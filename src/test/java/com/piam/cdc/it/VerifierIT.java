@@ -4,7 +4,7 @@ import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.PipelineStatus.Overall;
 import com.piam.cdc.verify.PipelineVerifier;
 import com.piam.cdc.verify.StageStatus;
-import com.piam.cdc.verify.VerifyReport;
+import com.piam.cdc.tools.VerifyReport;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -169,6 +169,6 @@ class DockerComposeTest {
         assertThat(composeCalls).as("demo-verify, demo-reset (2), demo-logs and the Docker check use compose services")
                 .isGreaterThanOrEqualTo(5);
         assertThat(makefile).as("demo-reset logs in as the ClickHouse container's admin").contains("clickhouse-client --user \"$$CLICKHOUSE_USER\"");
-        assertThat(makefile).contains("com.piam.cdc.verify.VerifyReport");
+        assertThat(makefile).contains("com.piam.cdc.tools.VerifyReport");
     }
 }

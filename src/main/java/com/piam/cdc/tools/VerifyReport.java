@@ -1,6 +1,7 @@
-package com.piam.cdc.verify;
+package com.piam.cdc.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.verify.PipelineStatusEndpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package com.piam.cdc.bench;
+package com.piam.cdc.tools;
 
-import com.piam.cdc.tools.ToolSettings;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
 

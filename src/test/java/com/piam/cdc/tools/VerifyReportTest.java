@@ -1,6 +1,9 @@
-package com.piam.cdc.verify;
+package com.piam.cdc.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.piam.cdc.verify.PipelineStatus;
+import com.piam.cdc.verify.PipelineStatusEndpoint;
+import com.piam.cdc.verify.StageStatus;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

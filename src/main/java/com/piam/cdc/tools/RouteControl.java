@@ -1,4 +1,6 @@
-package com.piam.cdc;
+package com.piam.cdc.tools;
+
+import com.piam.cdc.JmxRemote;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -29,7 +31,7 @@ public final class RouteControl {
      * The same login the runtime expects: JMX_USER (default piam) and JMX_PASSWORD, JMX_PASSWORD_FILE, or
      * the password the runtime generated into $PIAM_DATA_DIR/jmx.password (default .local).
      */
-    static String[] credentials(Map<String, String> env) throws IOException {
+    public static String[] credentials(Map<String, String> env) throws IOException {
         String user = env.getOrDefault("JMX_USER", "piam");
         String password = env.get("JMX_PASSWORD");
         if (password == null || password.isEmpty()) {
