@@ -43,8 +43,11 @@ public record PipelineSettings(
             Reconcile reconcile) {
     }
 
-    /** The reconcile stage: how often it compares, how far back, and how long a difference may stay open before it counts. */
-    public record Reconcile(int intervalSeconds, int lookbackMinutes, int graceSeconds) {
+    /**
+     * The reconcile stage: how often it compares, how far back, how long a difference may stay open before it
+     * counts, and the earliest source time it compares (epoch seconds, 0: no bound; RECONCILE_FROM).
+     */
+    public record Reconcile(int intervalSeconds, int lookbackMinutes, int graceSeconds, long fromSec) {
     }
 
     /** The CDC path: capture (Debezium) and Kafka. */
@@ -138,7 +141,8 @@ public record PipelineSettings(
                                 r.positiveInt("RECONCILE_INTERVAL_SECONDS", "seconds between two reconciliations of source and ClickHouse", 86_400),
                                 r.positiveInt("RECONCILE_LOOKBACK_MINUTES", "minutes of source time each reconciliation compares", 10_080),
                                 r.positiveInt("RECONCILE_GRACE_SECONDS", "seconds a difference may stay open (rows in flight) before it is reported",
-                                        86_400))),
+                                        86_400),
+                                r.utcTime("RECONCILE_FROM"))),
                 r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096));
     }
 

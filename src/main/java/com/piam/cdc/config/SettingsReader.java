@@ -26,6 +26,23 @@ record SettingsReader(Function<String, String> lookup) {
         return v == null ? "" : v;
     }
 
+    /**
+     * A moment as epoch seconds: "2026-11-30 14:03" (UTC, seconds optional) or a number of epoch seconds;
+     * 0 when unset.
+     */
+    long utcTime(String key) {
+        String v = optional(key);
+        if (v.isEmpty()) {
+            return 0;
+        }
+        try {
+            return v.matches("\\d+") ? Long.parseLong(v)
+                    : java.time.LocalDateTime.parse(v.replace(' ', 'T')).toEpochSecond(java.time.ZoneOffset.UTC);
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new ConfigException(key, v, "must be a UTC time like 2026-11-30 14:03, or epoch seconds");
+        }
+    }
+
     IngestMode ingestMode(String key) {
         String v = required(key);
         try {

@@ -43,6 +43,42 @@ public final class RouteControl {
         return new String[] {user, password};
     }
 
+    /** Stops, starts, suspends or resumes one route of the runtime at 127.0.0.1:{@code port}; its state after. */
+    public static String act(int port, String[] credentials, String action, String routeId) throws Exception {
+        if (!ACTIONS.contains(action)) {
+            throw new IllegalArgumentException(action + " is not one of " + ACTIONS);
+        }
+        try (JMXConnector jmx = connect(port, credentials)) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            TreeMap<String, ObjectName> byId = routes(mbeans);
+            if (!byId.containsKey(routeId)) {
+                throw new IllegalArgumentException("no route '" + routeId + "'; routes: " + String.join(", ", byId.keySet()));
+            }
+            return act(mbeans, byId, action, routeId);
+        }
+    }
+
+    private static String act(MBeanServerConnection mbeans, TreeMap<String, ObjectName> byId, String action, String routeId)
+            throws Exception {
+        ObjectName route = byId.get(routeId);
+        mbeans.invoke(route, action, null, null);
+        return String.valueOf(mbeans.getAttribute(route, "State"));
+    }
+
+    private static JMXConnector connect(int port, String[] credentials) throws IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + port + "/jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, credentials));
+    }
+
+    /** The runtime's routes by id. */
+    private static TreeMap<String, ObjectName> routes(MBeanServerConnection mbeans) throws Exception {
+        TreeMap<String, ObjectName> byId = new TreeMap<>();
+        for (ObjectName n : mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,*"), null)) {
+            byId.put(ObjectName.unquote(n.getKeyProperty("name")), n);
+        }
+        return byId;
+    }
+
     public static void main(String[] args) throws Exception {
         String port = System.getenv().getOrDefault("JMX_PORT", "");
         if (port.isBlank() || args.length == 0 || !(args[0].equals("status") || ACTIONS.contains(args[0]) && args.length == 2)) {
@@ -50,15 +86,10 @@ public final class RouteControl {
                     + "   (the runtime must run with the same JMX_PORT)");
             System.exit(2);
         }
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + port + "/jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         String[] credentials = credentials(System.getenv());
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, credentials))) {
+        try (JMXConnector jmx = connect(Integer.parseInt(port), credentials)) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
-            Set<ObjectName> routes = mbeans.queryNames(new ObjectName("org.apache.camel:type=routes,*"), null);
-            TreeMap<String, ObjectName> byId = new TreeMap<>();
-            for (ObjectName n : routes) {
-                byId.put(ObjectName.unquote(n.getKeyProperty("name")), n);
-            }
+            TreeMap<String, ObjectName> byId = routes(mbeans);
             if (args[0].equals("status")) {
                 for (var e : byId.entrySet()) {
                     System.out.printf("%-28s %-10s exchanges %s, failed %s%n", e.getKey(), mbeans.getAttribute(e.getValue(), "State"),
@@ -66,13 +97,11 @@ public final class RouteControl {
                 }
                 return;
             }
-            ObjectName route = byId.get(args[1]);
-            if (route == null) {
+            if (!byId.containsKey(args[1])) {
                 System.err.println("no route '" + args[1] + "'; routes: " + String.join(", ", byId.keySet()));
                 System.exit(2);
             }
-            mbeans.invoke(route, args[0], null, null);
-            System.out.println(args[1] + ": " + mbeans.getAttribute(route, "State"));
+            System.out.println(args[1] + ": " + act(mbeans, byId, args[0], args[1]));
         } catch (SecurityException e) {
             System.err.println("the runtime's JMX refused the login as '" + credentials[0] + "': " + e.getMessage()
                     + "; give the runtime's JMX_USER and JMX_PASSWORD (or JMX_PASSWORD_FILE)");

@@ -44,6 +44,8 @@ final class ReconcileStage implements Stage {
     /** Window (table + start) -> when it was first seen unbalanced. */
     private final Map<String, Long> openSince = new HashMap<>();
     private volatile long lastStartMs;
+    /** Whether the last pass left a window unbalanced (reported or within its grace). */
+    private volatile boolean anyOpen;
     private volatile StageStatus last = StageStatus.of("reconcile").fact("state", "first comparison running").build();
 
     private final AutoCloseable deadLetters;
@@ -67,7 +69,9 @@ final class ReconcileStage implements Stage {
 
     @Override
     public StageStatus check(VerifyRound round) {
-        if (round.now - lastStartMs >= config.intervalSeconds() * 1000L && running.compareAndSet(false, true)) {
+        // while a window differs, compare again every round: one that heals (late rows) is cleared at once
+        long due = anyOpen ? 0 : config.intervalSeconds() * 1000L;
+        if (round.now - lastStartMs >= due && running.compareAndSet(false, true)) {
             lastStartMs = round.now;
             pass.execute(() -> {
                 try {
@@ -84,7 +88,8 @@ final class ReconcileStage implements Stage {
     StageStatus compare(long nowMs) {
         long t0 = System.currentTimeMillis();
         long now = nowMs / 1000;
-        long from = Math.max((now - config.lookbackMinutes() * 60L) / 60 * 60, Reconciler.resetPoint(dataDir));
+        long from = Math.max(Math.max((now - config.lookbackMinutes() * 60L) / 60 * 60, Reconciler.resetPoint(dataDir)),
+                (config.fromSec() + 59) / 60 * 60);
         long to = (now - settleSeconds) / 60 * 60;
         StageStatus.Builder b = StageStatus.of(name()).fact("range", clock(from) + "-" + clock(to));
         try {
@@ -119,6 +124,7 @@ final class ReconcileStage implements Stage {
             }
             openSince.clear();
             openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
+            anyOpen = !stillOpen.isEmpty();
             b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
                     .fact("open_within_grace", stillOpen.size() - due.size());
             // everything before the first window that differs (reported or not yet) is known to balance

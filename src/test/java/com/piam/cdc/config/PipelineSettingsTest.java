@@ -46,6 +46,13 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void reconcileFromTakesAUtcTimeOrEpochSecondsAndIsUnboundedWhenEmpty() throws Exception {
+        assertThat(PipelineSettings.from(defaults()::get).verify().reconcile().fromSec()).isZero();
+        assertThat(with("RECONCILE_FROM", "2026-11-30 14:03").verify().reconcile().fromSec()).isEqualTo(1_796_047_380L);
+        assertThat(with("RECONCILE_FROM", "1796047380").verify().reconcile().fromSec()).isEqualTo(1_796_047_380L);
+    }
+
+    @Test
     void remoteJmxIsOffUnlessAPortIsGiven() throws Exception {
         assertThat(PipelineSettings.from(defaults()::get).jmxPort()).isZero();
         assertThat(with("JMX_PORT", "9010").jmxPort()).isEqualTo(9010);
@@ -85,6 +92,7 @@ class PipelineSettingsTest {
             "KAFKA_GROUP_ID        | g&autoOffsetReset=latest | Invalid configuration: KAFKA_GROUP_ID='g&autoOffsetReset=latest': must be letters, digits",
             "MYSQL_HOST            | db&databaseUser=root | Invalid configuration: MYSQL_HOST='db&databaseUser=root': must be a host name",
             "CAPTURE_USER          | dbz&x=1 | Invalid configuration: CAPTURE_USER='dbz&x=1': must be a database user name",
+            "RECONCILE_FROM        | yesterday | Invalid configuration: RECONCILE_FROM='yesterday': must be a UTC time like 2026-11-30 14:03, or epoch seconds",
     })
     void badValueIsRefusedWithKeyValueAndWhatIsAllowed(String key, String value, String message) {
         assertThatThrownBy(() -> with(key, value))
