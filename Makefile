@@ -77,7 +77,7 @@ trace: ## Where is my row? make trace ID=<event_id> (or ID=<id> TABLE=health): s
 	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
 	@java -cp target/piam-cdc.jar com.piam.cdc.tools.TraceCommand 2>/dev/null
 
-chaos: stack-up build ## The fault suite under load (kill -9, outages, a rejected row); a table and the final balance, exit 1 unless exact (~10 min)
+chaos: stack-up build ## The fault suite under load (kill -9, outages, a rejected row); a table and the final balance, exit 1 unless exact (~12 min)
 	@mkdir -p $${PIAM_DATA_DIR:-.local}/logs
 	@java -cp target/piam-cdc.jar com.piam.cdc.tools.chaos.ChaosCommand 2>>$${PIAM_DATA_DIR:-.local}/logs/chaos.log
 

@@ -92,8 +92,9 @@ public final class VerifyReport {
             out.println("  Access Events: " + f.path("access_events_10m").asLong() + " (newest " + f.path("newest_access_event").asText() + ")");
             out.println("  Health Checks: " + f.path("health_checks_10m").asLong() + " (newest " + f.path("newest_health_check").asText() + ")");
             if (freshness != null) {
-                out.println("  Freshness p95 (5 min): " + freshness.path("facts").path("p95_5m").asText() + " (limit "
-                        + freshness.path("facts").path("limit_seconds").asText() + " s)");
+                JsonNode ff = freshness.path("facts");
+                out.println("  Freshness p95: " + ff.path("p95_1m").asText("?") + " last minute, " + ff.path("p95_5m").asText()
+                        + " last 5 minutes (limit " + ff.path("limit_seconds").asText() + " s)");
             }
         }
         out.println();

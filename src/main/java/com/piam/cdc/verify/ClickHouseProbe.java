@@ -24,6 +24,8 @@ final class ClickHouseProbe {
         final TreeSet<String> expectedConnectors = new TreeSet<>();
         long freshnessRows;
         double freshnessP95Ms;
+        long freshnessRows1m;
+        double freshnessP95Ms1m;
     }
 
     private final DataSource reader;
@@ -63,10 +65,12 @@ final class ClickHouseProbe {
                     f.lastCheckByConnector.put(rs.getString(1), rs.getLong(2));
                 }
             }
-            try (ResultSet rs = st.executeQuery(ClickHouseQueries.freshnessLast5Minutes(db))) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.freshnessRecent(db))) {
                 rs.next();
                 f.freshnessRows = rs.getLong(1);
                 f.freshnessP95Ms = f.freshnessRows == 0 ? 0 : rs.getDouble(2);
+                f.freshnessRows1m = rs.getLong(3);
+                f.freshnessP95Ms1m = f.freshnessRows1m == 0 ? 0 : rs.getDouble(4);
             }
         } catch (Exception e) {
             f.error = VerifyText.problem(e, where);

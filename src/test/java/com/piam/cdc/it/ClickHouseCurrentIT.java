@@ -55,7 +55,7 @@ class ClickHouseCurrentIT {
             Map.entry("connectorHealthTableExists", Sender.LOADER), Map.entry("healthSourceIdColumn", Sender.LOADER),
             Map.entry("recentAccessEvents", Sender.READER), Map.entry("recentHealthChecks", Sender.READER),
             Map.entry("expectedConnectors", Sender.READER), Map.entry("lastCheckByConnector", Sender.READER),
-            Map.entry("freshnessLast5Minutes", Sender.READER), Map.entry("accessEventPresent", Sender.LOADER),
+            Map.entry("freshnessRecent", Sender.READER), Map.entry("accessEventPresent", Sender.LOADER),
             Map.entry("accessEventRows", Sender.LOADER), Map.entry("accessEventsSince", Sender.LOADER),
             Map.entry("ingestRangeSince", Sender.LOADER), Map.entry("freshnessBetween", Sender.LOADER),
             Map.entry("reconcileAccessEventWindows", Sender.READER), Map.entry("reconcileAccessEventKeys", Sender.READER),

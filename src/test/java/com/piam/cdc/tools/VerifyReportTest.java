@@ -36,10 +36,10 @@ class VerifyReportTest {
     void healthyExitsZeroAndShowsTheDataFlow() throws Exception {
         int[] exit = new int[1];
         String out = render(status(PipelineStatus.Overall.HEALTHY, CLICKHOUSE_OK,
-                new StageStatus("freshness", List.of(), Map.of("p95_5m", "2.1 s", "limit_seconds", 30))), exit);
+                new StageStatus("freshness", List.of(), Map.of("p95_5m", "2.1 s", "p95_1m", "1.9 s", "limit_seconds", 30))), exit);
         assertThat(exit[0]).isZero();
         assertThat(out).contains("[Services]", "ClickHouse:", "Access Events: 886 (newest 1 s old)",
-                "Health Checks: 40 (newest 3 s old)", "Freshness p95 (5 min): 2.1 s (limit 30 s)",
+                "Health Checks: 40 (newest 3 s old)", "Freshness p95: 1.9 s last minute, 2.1 s last 5 minutes (limit 30 s)",
                 "Status: HEALTHY");
     }
 
