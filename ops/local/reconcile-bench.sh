@@ -27,6 +27,7 @@ CREATE DATABASE IF NOT EXISTS cloudgate_bench CHARACTER SET utf8mb4 COLLATE utf8
 DROP TABLE IF EXISTS cloudgate_bench.cg_access_event, cloudgate_bench.cg_connector_health;
 CREATE TABLE cloudgate_bench.cg_access_event LIKE cloudgate.cg_access_event;
 CREATE TABLE cloudgate_bench.cg_connector_health LIKE cloudgate.cg_connector_health;
+USE cloudgate_bench;
 INSERT INTO cloudgate_bench.cg_access_event (event_id, tenant_id, event_time, person_id, badge_id, site_id, location_id,
   direction, result, event_type, deny_reason, deny_code, pacs_source, pacs_event_id, raw_payload, suspicious_flag,
   suspicious_reason, suspicious_score)

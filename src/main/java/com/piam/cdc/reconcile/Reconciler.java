@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -88,12 +92,40 @@ public final class Reconciler {
         }
     }
 
-    /** Every window of [fromSec, toSec) (whole minutes) that holds rows on either side, per table. */
+    /**
+     * Every window of [fromSec, toSec) (whole minutes) that holds rows on either side, per table. Asked in
+     * chunks of {@link #CHUNK_SECONDS}, both sides at once: ClickHouse's per-key GROUP BY holds a chunk's keys
+     * in memory (a whole 5-million-row range exceeded 18.16's 1 GB per-query limit), and the two servers work
+     * in parallel.
+     */
     public List<Window> windows(Table t, long fromSec, long toSec) throws SQLException {
-        Map<Long, Object[]> src = sums(source, SourceSql.windows(t, tenants, fromSec, toSec));
+        List<Window> out = new ArrayList<>();
+        for (long chunk = fromSec; chunk < toSec; chunk += CHUNK_SECONDS) {
+            out.addAll(chunk(t, chunk, Math.min(toSec, chunk + CHUNK_SECONDS)));
+        }
+        return out;
+    }
+
+    /** Windows are asked for this much source time per query (a multiple of a minute). */
+    static final long CHUNK_SECONDS = 30 * 60;
+
+    private List<Window> chunk(Table t, long fromSec, long toSec) throws SQLException {
+        CompletableFuture<Map<Long, Object[]>> srcAsync = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sums(source, SourceSql.windows(t, tenants, fromSec, toSec));
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, SOURCE_SIDE);
         Map<Long, Object[]> dst = sums(target, t == Table.ACCESS_EVENTS
                 ? ClickHouseQueries.reconcileAccessEventWindows(db, tenants, fromSec, toSec)
                 : ClickHouseQueries.reconcileHealthWindows(db, tenants, fromSec, toSec));
+        Map<Long, Object[]> src;
+        try {
+            src = srcAsync.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
+        }
         Set<Long> starts = new TreeSet<>(src.keySet());
         starts.addAll(dst.keySet());
         List<Window> out = new ArrayList<>();
@@ -105,6 +137,13 @@ public final class Reconciler {
         }
         return out;
     }
+
+    /** Where the source side's query waits while ClickHouse's runs (daemon threads, made as needed). */
+    private static final ExecutorService SOURCE_SIDE = Executors.newCachedThreadPool(r -> {
+        Thread th = new Thread(r, "reconcile-source");
+        th.setDaemon(true);
+        return th;
+    });
 
     /** The keys of [fromSec, toSec) that differ between the two sides. */
     public KeyDiff keys(Table t, long fromSec, long toSec) throws SQLException {

@@ -44,8 +44,8 @@ final class ReconcileStage implements Stage {
     /** Window (table + start) -> when it was first seen unbalanced. */
     private final Map<String, Long> openSince = new HashMap<>();
     private volatile long lastStartMs;
-    /** Whether the last pass left a window unbalanced (reported or within its grace). */
-    private volatile boolean anyOpen;
+    /** [first, last + 60 s) of the windows the last pass left unbalanced (reported or within their grace); null when none. */
+    private volatile long[] openSpan;
     private volatile StageStatus last = StageStatus.of("reconcile").fact("state", "first comparison running").build();
 
     private final AutoCloseable deadLetters;
@@ -69,13 +69,17 @@ final class ReconcileStage implements Stage {
 
     @Override
     public StageStatus check(VerifyRound round) {
-        // while a window differs, compare again every round: one that heals (late rows) is cleared at once
-        long due = anyOpen ? 0 : config.intervalSeconds() * 1000L;
-        if (round.now - lastStartMs >= due && running.compareAndSet(false, true)) {
-            lastStartMs = round.now;
+        // every interval the whole lookback; in between, while windows differ, only the span of those windows at
+        // every round, so that one which heals (late rows) is cleared at once without re-reading the rest
+        boolean full = round.now - lastStartMs >= config.intervalSeconds() * 1000L;
+        long[] recheck = openSpan;
+        if ((full || recheck != null) && running.compareAndSet(false, true)) {
+            if (full) {
+                lastStartMs = round.now;
+            }
             pass.execute(() -> {
                 try {
-                    last = compare(System.currentTimeMillis());
+                    last = compare(System.currentTimeMillis(), full ? null : recheck);
                 } finally {
                     running.set(false);
                 }
@@ -84,14 +88,20 @@ final class ReconcileStage implements Stage {
         return last;
     }
 
-    /** One comparison; package-private so a test can run it in the foreground. */
+    /** One full comparison; package-private so a test can run it in the foreground. */
     StageStatus compare(long nowMs) {
+        return compare(nowMs, null);
+    }
+
+    /** {@code span}: [from, to) of the windows that differed, to compare only those again; null: the whole lookback. */
+    private StageStatus compare(long nowMs, long[] span) {
         long t0 = System.currentTimeMillis();
         long now = nowMs / 1000;
-        long from = Math.max(Math.max((now - config.lookbackMinutes() * 60L) / 60 * 60, Reconciler.resetPoint(dataDir)),
-                (config.fromSec() + 59) / 60 * 60);
-        long to = (now - settleSeconds) / 60 * 60;
-        StageStatus.Builder b = StageStatus.of(name()).fact("range", clock(from) + "-" + clock(to));
+        long from = span != null ? span[0] : Math.max(Math.max((now - config.lookbackMinutes() * 60L) / 60 * 60,
+                Reconciler.resetPoint(dataDir)), (config.fromSec() + 59) / 60 * 60);
+        long to = span != null ? span[1] : (now - settleSeconds) / 60 * 60;
+        StageStatus.Builder b = StageStatus.of(name()).fact("range", clock(from) + "-" + clock(to))
+                .fact("pass", span != null ? "re-check of the windows that differed" : "whole lookback");
         try {
             long rows = 0;
             int windows = 0;
@@ -124,7 +134,9 @@ final class ReconcileStage implements Stage {
             }
             openSince.clear();
             openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
-            anyOpen = !stillOpen.isEmpty();
+            openSpan = stillOpen.isEmpty() ? null : new long[] {
+                    stillOpen.keySet().stream().mapToLong(ReconcileStage::windowStart).min().getAsLong(),
+                    stillOpen.keySet().stream().mapToLong(ReconcileStage::windowStart).max().getAsLong() + 60};
             b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
                     .fact("open_within_grace", stillOpen.size() - due.size());
             // everything before the first window that differs (reported or not yet) is known to balance
@@ -134,6 +146,11 @@ final class ReconcileStage implements Stage {
             b.problem("reconcile: cannot compare: " + Retry.rootMessage(e));
         }
         return b.fact("pass_ms", System.currentTimeMillis() - t0).build();
+    }
+
+    /** The start (epoch seconds) of a window id "TABLE@start". */
+    private static long windowStart(String id) {
+        return Long.parseLong(id.substring(id.indexOf('@') + 1));
     }
 
     private static String describe(Reconciler.Window w, Reconciler.KeyDiff d) {
