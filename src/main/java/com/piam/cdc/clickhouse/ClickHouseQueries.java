@@ -176,6 +176,22 @@ public final class ClickHouseQueries {
                 eventIds.stream().map(ClickHouseQueries::literal).collect(Collectors.joining(",")));
     }
 
+    /** Raw access event rows per slot of {@code slotSeconds} counted from {@code fromSec}: how to cut a long range into bounded queries. */
+    public static String reconcileAccessEventSlots(String db, List<String> tenants, long fromSec, long toSec, long slotSeconds) {
+        return slots(db + ".fact_access_events", "event_time", tenants, fromSec, toSec, slotSeconds);
+    }
+
+    public static String reconcileHealthSlots(String db, List<String> tenants, long fromSec, long toSec, long slotSeconds) {
+        return slots(db + ".fact_connector_health", "check_time", tenants, fromSec, toSec, slotSeconds);
+    }
+
+    /** Reads the tenant and time columns only (PREWHERE), no per-key state: cheap on any range. */
+    private static String slots(String table, String time, List<String> tenants, long fromSec, long toSec, long slotSeconds) {
+        return "SELECT intDiv(toUInt32(" + time + ") - " + fromSec + ", " + slotSeconds + ") AS s, count() FROM " + table
+                + " PREWHERE tenant_id IN (" + list(tenants) + ") AND " + time + " >= toDateTime(" + fromSec + ") AND " + time
+                + " < toDateTime(" + toSec + ") GROUP BY s ORDER BY s";
+    }
+
     public static String reconcileHealthWindows(String db, List<String> tenants, long fromSec, long toSec) {
         return windows(converged(db + ".fact_connector_health", "source_id", "check_time", HEALTH_FINGERPRINT, tenants, fromSec, toSec));
     }

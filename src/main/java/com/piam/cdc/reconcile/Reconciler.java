@@ -94,20 +94,59 @@ public final class Reconciler {
 
     /**
      * Every window of [fromSec, toSec) (whole minutes) that holds rows on either side, per table. Asked in
-     * chunks of {@link #CHUNK_SECONDS}, both sides at once: ClickHouse's per-key GROUP BY holds a chunk's keys
-     * in memory (a whole 5-million-row range exceeded 18.16's 1 GB per-query limit), and the two servers work
-     * in parallel.
+     * chunks of at most about {@link #CHUNK_ROWS} rows (ClickHouse's count per {@link #SLOT_SECONDS} decides
+     * where to cut), both sides at once: ClickHouse's per-key GROUP BY holds a chunk's keys in memory (a whole
+     * 5-million-row range exceeded 18.16's 1 GB per-query limit), and the two servers work in parallel.
      */
     public List<Window> windows(Table t, long fromSec, long toSec) throws SQLException {
         List<Window> out = new ArrayList<>();
-        for (long chunk = fromSec; chunk < toSec; chunk += CHUNK_SECONDS) {
-            out.addAll(chunk(t, chunk, Math.min(toSec, chunk + CHUNK_SECONDS)));
+        for (long[] chunk : chunks(t, fromSec, toSec)) {
+            out.addAll(chunk(t, chunk[0], chunk[1]));
         }
         return out;
     }
 
-    /** Windows are asked for this much source time per query (a multiple of a minute). */
-    static final long CHUNK_SECONDS = 30 * 60;
+    /** Source time is counted in slots of this much (a multiple of a minute, so that no window is cut). */
+    static final long SLOT_SECONDS = 30 * 60;
+    /** The most rows one query should group by key (a slot holding more is asked alone). */
+    static final long CHUNK_ROWS = 1_000_000;
+
+    /** [from, to) ranges covering [fromSec, toSec), each of whole slots holding at most CHUNK_ROWS rows (or one slot). */
+    List<long[]> chunks(Table t, long fromSec, long toSec) throws SQLException {
+        Map<Long, Long> perSlot = new HashMap<>();
+        try (Connection c = target.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = st.executeQuery(t == Table.ACCESS_EVENTS
+                    ? ClickHouseQueries.reconcileAccessEventSlots(db, tenants, fromSec, toSec, SLOT_SECONDS)
+                    : ClickHouseQueries.reconcileHealthSlots(db, tenants, fromSec, toSec, SLOT_SECONDS))) {
+                while (rs.next()) {
+                    perSlot.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        return cut(perSlot, fromSec, toSec);
+    }
+
+    /** Cuts [fromSec, toSec) before a slot that would take a chunk past CHUNK_ROWS. */
+    static List<long[]> cut(Map<Long, Long> rowsPerSlot, long fromSec, long toSec) {
+        List<long[]> out = new ArrayList<>();
+        long start = fromSec;
+        long rows = 0;
+        for (long s = 0; fromSec + s * SLOT_SECONDS < toSec; s++) {
+            long n = rowsPerSlot.getOrDefault(s, 0L);
+            if (n > 0 && rows > 0 && rows + n > CHUNK_ROWS) {
+                long at = fromSec + s * SLOT_SECONDS;
+                out.add(new long[] {start, at});
+                start = at;
+                rows = 0;
+            }
+            rows += n;
+        }
+        if (start < toSec) {
+            out.add(new long[] {start, toSec});
+        }
+        return out;
+    }
 
     private List<Window> chunk(Table t, long fromSec, long toSec) throws SQLException {
         CompletableFuture<Map<Long, Object[]>> srcAsync = CompletableFuture.supplyAsync(() -> {
