@@ -80,7 +80,7 @@ public final class RouteControl {
     }
 
     public static void main(String[] args) throws Exception {
-        String port = System.getenv().getOrDefault("JMX_PORT", "");
+        String port = java.util.Objects.requireNonNullElse(ToolSettings.lookup().apply("JMX_PORT"), "").strip(); // as the runtime reads it
         if (port.isBlank() || args.length == 0 || !(args[0].equals("status") || ACTIONS.contains(args[0]) && args.length == 2)) {
             System.err.println("usage: JMX_PORT=<port> route.sh status | " + String.join("|", ACTIONS) + " <routeId>"
                     + "   (the runtime must run with the same JMX_PORT)");

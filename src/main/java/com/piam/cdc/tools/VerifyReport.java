@@ -30,12 +30,13 @@ public final class VerifyReport {
     private VerifyReport() {
     }
 
-    public static void main(String[] args) {
-        String host = env("MANAGEMENT_HOST", "127.0.0.1");
+    public static void main(String[] args) throws IOException {
+        java.util.function.Function<String, String> settings = ToolSettings.lookup(); // as the runtime reads them
+        String host = setting(settings, "MANAGEMENT_HOST", "127.0.0.1");
         if (host.equals("0.0.0.0")) {
             host = "127.0.0.1";
         }
-        String url = args.length > 0 ? args[0] : "http://" + host + ":" + env("MANAGEMENT_PORT", "9876") + PipelineStatusEndpoint.PATH;
+        String url = args.length > 0 ? args[0] : "http://" + host + ":" + setting(settings, "MANAGEMENT_PORT", "9876") + PipelineStatusEndpoint.PATH;
         System.exit(run(url, System.out));
     }
 
@@ -130,8 +131,8 @@ public final class VerifyReport {
         }
     }
 
-    private static String env(String key, String fallback) {
-        String v = System.getenv(key);
+    private static String setting(java.util.function.Function<String, String> settings, String key, String fallback) {
+        String v = settings.apply(key);
         return v == null || v.isBlank() ? fallback : v.trim();
     }
 }
