@@ -100,4 +100,7 @@ test: ## The whole suite: starts the local stack itself, then unit + integration
 	$(STACK) up
 	@command -v npm >/dev/null || { echo "test: installing nodejs and npm (ClickHouseCurrentIT runs current ClickHouse through chdb)"; \
 	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
+	@[ -x $${PIAM_DATA_DIR:-.local}/tools/prometheus/usr/bin/promtool ] || command -v promtool >/dev/null || { echo "test: unpacking promtool from Debian's prometheus package into $${PIAM_DATA_DIR:-.local}/tools (MetricsIT; no service is installed)"; \
+	  rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && mkdir -p $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && (cd $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get download prometheus >/dev/null 2>&1; }; }) && \
+	  dpkg-deb -x $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb/prometheus_*.deb $${PIAM_DATA_DIR:-.local}/tools/prometheus && rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb $${PIAM_DATA_DIR:-.local}/tools/prometheus/usr/bin/prometheus; }
 	mvn -B verify

@@ -73,6 +73,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         HikariDataSource clickHouse = Pools.create("piam-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouse(), 3);
 
         Registry registry = context.getRegistry();
+        // the registry camel-micrometer-prometheus serves (made before this runs): Prometheus conventions first
+        io.micrometer.core.instrument.MeterRegistry meters = registry.lookupByNameAndType(MetricConventions.REGISTRY_NAME,
+                io.micrometer.core.instrument.MeterRegistry.class);
+        if (meters != null) {
+            MetricConventions.apply(meters);
+        } else {
+            LOG.info("No metrics registry yet (camel.metrics.enabled=false?): /observe/metrics serves no pipeline meters");
+        }
         registry.bind("pipelineSettings", settings);
         registry.bind("cloudgateDataSource", mysql);
         registry.bind("clickHouseDataSource", clickHouse);

@@ -19,8 +19,8 @@ import java.util.function.ToLongFunction;
  * The pipeline's metrics, with the JVM's, in the Prometheus registry that
  * camel-micrometer-prometheus serves at /observe/metrics (a private registry when metrics are off):
  * <ul>
- *   <li>{@code piam_route_exchanges_total{routeId}}, {@code piam_route_exchanges_failed_total{routeId}},
- *       {@code piam_route_exchanges_inflight{routeId}}: read from the route statistics Camel's JMX
+ *   <li>{@code piam_route_exchanges_total{route_id}}, {@code piam_route_exchanges_failed_total{route_id}},
+ *       {@code piam_route_exchanges_inflight{route_id}}: read from the route statistics Camel's JMX
  *       management keeps anyway (Camel's micrometer route policy measured ~8% of the CPU at full speed);</li>
  *   <li>{@code piam_load_batch_rows{table}}: rows per ClickHouse insert;</li>
  *   <li>{@code piam_load_insert_seconds{table}}: insert latency, retries included;</li>
@@ -29,6 +29,9 @@ import java.util.function.ToLongFunction;
  * </ul>
  */
 public class PipelineMetrics {
+
+    /** Prometheus label names are snake_case. */
+    static final String ROUTE_TAG = "route_id";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -54,9 +57,12 @@ public class PipelineMetrics {
     /** One ClickHouse insert: its size, how long it took, and each row's source commit time. */
     public void batchLoaded(String table, int rows, long insertMs, long[] sourceTsMs) {
         MeterRegistry r = registry();
-        DistributionSummary.builder("piam.load.batch.rows").tag("table", table).register(r).record(rows);
-        Timer.builder("piam.load.insert").tag("table", table).register(r).record(Duration.ofMillis(insertMs));
-        DistributionSummary freshness = DistributionSummary.builder("piam.freshness").baseUnit("seconds").tag("table", table)
+        DistributionSummary.builder("piam.load.batch.rows").description("Rows per ClickHouse insert").tag("table", table)
+                .register(r).record(rows);
+        Timer.builder("piam.load.insert").description("How long a ClickHouse insert took, retries included").tag("table", table)
+                .register(r).record(Duration.ofMillis(insertMs));
+        DistributionSummary freshness = DistributionSummary.builder("piam.freshness").baseUnit("seconds")
+                .description("Per row: visible in ClickHouse minus committed at the source").tag("table", table)
                 .publishPercentiles(0.5, 0.95, 0.99).register(r);
         long visible = System.currentTimeMillis();
         for (long ts : sourceTsMs) {
@@ -75,16 +81,18 @@ public class PipelineMetrics {
         MeterRegistry r = registry();
         for (Route route : context.getRoutes()) {
             String id = route.getRouteId();
-            routeCounter(r, managed, "piam.route.exchanges", id, ManagedRouteMBean::getExchangesTotal);
-            routeCounter(r, managed, "piam.route.exchanges.failed", id, ManagedRouteMBean::getExchangesFailed);
+            routeCounter(r, managed, "piam.route.exchanges", "Exchanges the route completed (Camel's route statistics)", id,
+                    ManagedRouteMBean::getExchangesTotal);
+            routeCounter(r, managed, "piam.route.exchanges.failed", "Exchanges of the route that failed", id,
+                    ManagedRouteMBean::getExchangesFailed);
             Gauge.builder("piam.route.exchanges.inflight", managed, m -> stat(m, id, ManagedRouteMBean::getExchangesInflight))
-                    .tag("routeId", id).register(r);
+                    .description("Exchanges in the route now").tag(ROUTE_TAG, id).register(r);
         }
     }
 
-    private static void routeCounter(MeterRegistry r, ManagedCamelContext managed, String name, String id,
+    private static void routeCounter(MeterRegistry r, ManagedCamelContext managed, String name, String description, String id,
             ToLongFunction<ManagedRouteMBean> stat) {
-        FunctionCounter.builder(name, managed, m -> stat(m, id, stat)).tag("routeId", id).register(r);
+        FunctionCounter.builder(name, managed, m -> stat(m, id, stat)).description(description).tag(ROUTE_TAG, id).register(r);
     }
 
     /** Looked up on each scrape: a route replaced by a reload keeps its id but gets new statistics. */
@@ -93,8 +101,8 @@ public class PipelineMetrics {
         return route == null ? 0 : stat.applyAsLong(route);
     }
 
-    /** A gauge read on every scrape. */
-    public void gauge(String name, String tagKey, String tagValue, Supplier<Number> value) {
-        Gauge.builder(name, value).tag(tagKey, tagValue).register(registry());
+    /** A gauge read on every scrape; {@code description}: its HELP text. */
+    public void gauge(String name, String description, String tagKey, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag(tagKey, tagValue).register(registry());
     }
 }

@@ -60,7 +60,8 @@ public class ConsumeRoutes extends RouteBuilder {
         getContext().getRegistry().bind("sourceColumns-" + columns.table(), columns);
         OffsetCommitListener commits = new OffsetCommitListener();
         if (metrics != null) {
-            metrics.gauge("piam.kafka.consumer.lag", "topic", topic, commits::lag);
+            metrics.gauge("piam.kafka.consumer.lag", "Records of the topic the consume route has not read yet", "topic", topic,
+                    commits::lag);
         }
         String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
