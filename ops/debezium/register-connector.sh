@@ -5,7 +5,7 @@
 # Deletes: the spec's config had ExtractNewRecordState drop them (its default before Debezium 2.5),
 # so deleted rows stayed in ClickHouse's views. "delete.tombstone.handling.mode": "rewrite" (2.5+)
 # sends the deleted row with __deleted=true instead. The consume routes also apply a tombstone
-# (key only) of cg_access_event, in any converter form; see README "Deletes".
+# (key only) of cg_access_event, in any converter form; see docs/bad-data.md "Deletes".
 # (An update PUTs only the "config" object: that is what Connect's /connectors/<name>/config takes.)
 # The password is "${env:CAPTURE_PASSWORD}": the Connect worker resolves it from its own environment
 # (EnvVarConfigProvider, set up in docker-compose.yml), so it never travels with this request.

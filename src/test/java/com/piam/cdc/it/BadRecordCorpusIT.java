@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's table of bad records, on the real topics: each record is either loaded correctly
+ * docs/bad-data.md's table of bad records, on the real topics: each record is either loaded correctly
  * or set aside on the dead-letter topic with its reason, and the records after it load. A row
  * that would be loaded is expected as "LOADED"; anything else is the reason's expected words.
  */
