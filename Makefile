@@ -28,6 +28,7 @@ demo: stack-up build ## Stack up + runtime in the background; returns once rows 
 	@since=$$(date +%s%3N); \
 	INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90
 	@$(RUNTIME) status
+	@echo "Live view: http://$${MANAGEMENT_HOST:-127.0.0.1}:$${MANAGEMENT_PORT:-9876}/"
 	@echo "Follow it: tail -f .local/logs/runtime.log   Stop it: make demo-down"
 
 demo-up: ## The plan's one command: Docker Compose when a Docker engine answers, otherwise `make demo` (local stack)
@@ -100,6 +101,8 @@ test: ## The whole suite: starts the local stack itself, then unit + integration
 	$(STACK) up
 	@command -v npm >/dev/null || { echo "test: installing nodejs and npm (ClickHouseCurrentIT runs current ClickHouse through chdb)"; \
 	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || { echo "test: installing chromium and chromium-driver (LiveViewIT drives the live view in a headless browser)"; \
+	  apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }; }
 	@[ -x $${PIAM_DATA_DIR:-.local}/tools/prometheus/usr/bin/promtool ] || command -v promtool >/dev/null || { echo "test: unpacking promtool from Debian's prometheus package into $${PIAM_DATA_DIR:-.local}/tools (MetricsIT; no service is installed)"; \
 	  rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && mkdir -p $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && (cd $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get download prometheus >/dev/null 2>&1; }; }) && \
 	  dpkg-deb -x $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb/prometheus_*.deb $${PIAM_DATA_DIR:-.local}/tools/prometheus && rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb $${PIAM_DATA_DIR:-.local}/tools/prometheus/usr/bin/prometheus; }

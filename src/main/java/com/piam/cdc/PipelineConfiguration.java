@@ -58,6 +58,14 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
 
+    /** The live view (com.piam.cdc.live), closed with the context. */
+    private static com.piam.cdc.live.LiveView liveView(CamelContext context, PipelineSettings settings, PipelineVerifier verifier,
+            PipelineMetrics metrics) {
+        com.piam.cdc.live.LiveView view = new com.piam.cdc.live.LiveView(context, settings, verifier, metrics);
+        context.getRegistry().bind("liveView", view);
+        return view;
+    }
+
     @Override
     public void configure(CamelContext context) {
         // the binlog client (Debezium's MySQL/MariaDB reader) logs through java.util.logging: same log, same format
@@ -110,6 +118,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
+        com.piam.cdc.live.LiveView liveView = liveView(context, settings, verifier, metrics);
         // the management HTTP server and the routes exist once the context has started
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
@@ -117,6 +126,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     metrics.bindRoutes();
                     PipelineStatusEndpoint.serve(context, verifier);
+                    liveView.serve();
+                } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    liveView.close();
                 }
             }
         });

@@ -54,8 +54,38 @@ public class PipelineMetrics {
         return r;
     }
 
+    /** Per table: rows loaded since start, and the last batch's rows, insert time and moment. */
+    public record Loaded(long rows, int lastBatchRows, long lastInsertMs, long lastAtMs) {
+        static final Loaded NONE = new Loaded(0, 0, 0, 0);
+    }
+
+    private final java.util.Map<String, Loaded> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What has been loaded into {@code table} since start. */
+    public Loaded loaded(String table) {
+        return loaded.getOrDefault(table, Loaded.NONE);
+    }
+
+    /** The p50 and p95 of freshness (seconds) over the recent rows of {@code table}, NaN when not known yet. */
+    public double[] freshnessP50P95(String table) {
+        DistributionSummary s = registry().find("piam.freshness").tag("table", table).summary();
+        double[] out = {Double.NaN, Double.NaN};
+        if (s != null) {
+            for (io.micrometer.core.instrument.distribution.ValueAtPercentile v : s.takeSnapshot().percentileValues()) {
+                if (v.percentile() == 0.5) {
+                    out[0] = v.value();
+                } else if (v.percentile() == 0.95) {
+                    out[1] = v.value();
+                }
+            }
+        }
+        return out;
+    }
+
     /** One ClickHouse insert: its size, how long it took, and each row's source commit time. */
     public void batchLoaded(String table, int rows, long insertMs, long[] sourceTsMs) {
+        loaded.merge(table, new Loaded(rows, rows, insertMs, System.currentTimeMillis()),
+                (a, b) -> new Loaded(a.rows() + b.rows(), b.lastBatchRows(), b.lastInsertMs(), b.lastAtMs()));
         MeterRegistry r = registry();
         DistributionSummary.builder("piam.load.batch.rows").description("Rows per ClickHouse insert").tag("table", table)
                 .register(r).record(rows);

@@ -85,6 +85,42 @@ public final class ClickHouseQueries {
                 + ".fact_access_events WHERE ingest_ts_ms > (toUInt64(now()) - 300) * 1000)";
     }
 
+    // --- live view: the PIAM panels (reader's login; each over the last hour, PREWHERE on tenant and time) ---
+
+    /** Per minute of the last hour: access events granted and denied (distinct event_ids, so replays do not count twice). */
+    public static String liveAccessPerMinute(String db, List<String> tenants) {
+        return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, uniqExactIf(event_id, result = 'GRANT'), uniqExactIf(event_id, result = 'DENY')"
+                + " FROM " + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600"
+                + " WHERE is_deleted = 0 GROUP BY m ORDER BY m";
+    }
+
+    /** The most frequent deny reasons of the last hour. */
+    public static String liveDenyReasons(String db, List<String> tenants) {
+        return "SELECT ifNull(deny_reason, '(none given)') AS r, uniqExact(event_id) AS n FROM " + db + ".fact_access_events"
+                + " PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600 WHERE result = 'DENY' AND is_deleted = 0"
+                + " GROUP BY r ORDER BY n DESC LIMIT 6";
+    }
+
+    /** The busiest sites of this and the last hour, from the hourly rollup. */
+    public static String liveBusiestSites(String db, List<String> tenants) {
+        return "SELECT site_id, uniqExactMerge(events) AS n, uniqExactIfMerge(suspicious) FROM " + db + ".rollup_access_hourly"
+                + " WHERE tenant_id IN (" + list(tenants) + ") AND hour >= toStartOfHour(now() - 3600) GROUP BY site_id ORDER BY n DESC LIMIT 6";
+    }
+
+    /** The latest suspicious access events of the last hour. */
+    public static String liveSuspicious(String db, List<String> tenants) {
+        return "SELECT event_time_ms, tenant_id, site_id, location_id, badge_id, ifNull(suspicious_reason, ''), suspicious_score FROM "
+                + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600"
+                + " WHERE suspicious_flag = 1 AND is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
+    }
+
+    /** Each connector of the dimension table: its newest check's status, latency, time and events per minute. */
+    public static String liveConnectors(String db, List<String> tenants) {
+        return "SELECT connector_id, connector_name, toString(pacs_type), toString(status), latency_ms, check_time_ms, events_per_minute FROM "
+                + db + ".rollup_connector_latest FINAL WHERE tenant_id IN (" + list(tenants) + ") AND (tenant_id, connector_id) IN "
+                + "(SELECT tenant_id, connector_id FROM " + db + ".dim_connector) ORDER BY connector_id";
+    }
+
     // --- bench (make bench; loader's login) ---
 
     /** Whether one access event is there (a primary-key lookup): count() and a 0. */

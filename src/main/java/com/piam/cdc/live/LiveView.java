@@ -1,0 +1,157 @@
+package com.piam.cdc.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.piam.cdc.PipelineMetrics;
+import com.piam.cdc.Pools;
+import com.piam.cdc.capture.CaptureLiveness;
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.generate.PacsSimulator;
+import com.piam.cdc.verify.PipelineVerifier;
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live view at / of the management HTTP server (MANAGEMENT_HOST:MANAGEMENT_PORT, 127.0.0.1 by default):
+ * a page (src/main/resources/live/) that asks GET /live/data every 2 s, and the chart library from its WebJar.
+ * Figures are sampled every 2 s into memory (10 minutes kept); the PIAM panels come from ClickHouse through
+ * the reader's own one-connection pool, asked at most once per refresh.
+ */
+public final class LiveView implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveView.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final long REFRESH_MS = 2_000;
+    /** The files the page is made of: path -> (classpath resource, content type). Nothing else is served. */
+    private static final Map<String, String[]> FILES = Map.of(
+            "/", new String[] {"/live/index.html", "text/html; charset=utf-8"},
+            "/live/app.js", new String[] {"/live/app.js", "text/javascript; charset=utf-8"},
+            "/live/app.css", new String[] {"/live/app.css", "text/css; charset=utf-8"},
+            "/live/uPlot.js", new String[] {"/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+            "/live/uPlot.css", new String[] {"/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css", "text/css; charset=utf-8"});
+
+    private final CamelContext context;
+    private final PipelineSettings settings;
+    private final PipelineVerifier verifier;
+    private final PipelineMetrics metrics;
+    private final LiveHistory history = new LiveHistory();
+    private final HikariDataSource reader;
+    private final PiamPanels panels;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "live-view-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LiveView(CamelContext context, PipelineSettings settings, PipelineVerifier verifier, PipelineMetrics metrics) {
+        this.context = context;
+        this.settings = settings;
+        this.verifier = verifier;
+        this.metrics = metrics;
+        this.reader = Pools.create("live-view-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1, c -> {
+            c.setConnectionTimeout(2_000);
+            c.addDataSourceProperty("socket_timeout", "5000");
+        });
+        this.panels = new PiamPanels(reader, settings.clickHouseDatabase(), settings.tenants(), REFRESH_MS);
+    }
+
+    /** Adds the page and its data to the management HTTP server and starts sampling; call once the context has started. */
+    public void serve() {
+        ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
+        if (server == null || server.getRouter() == null) {
+            LOG.warn("No management HTTP server: the live view is not served");
+            return;
+        }
+        Router router = server.getRouter();
+        FILES.forEach((path, file) -> router.route(HttpMethod.GET, path).handler(rc -> file(rc, file[0], file[1])));
+        router.route(HttpMethod.GET, "/live/data").produces("application/json").blockingHandler(this::data, false);
+        sampler.scheduleAtFixedRate(this::sample, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+        LOG.info("Live view: http://{}:{}/", settings.managementHost(), settings.managementPort());
+    }
+
+    private void sample() {
+        try {
+            String table = settings.clickHouseDatabase() + ".fact_access_events";
+            PacsSimulator simulator = context.getRegistry().lookupByNameAndType("pacsSimulator", PacsSimulator.class);
+            CaptureLiveness capture = context.getRegistry().lookupByNameAndType("captureLiveness", CaptureLiveness.class);
+            double[] freshness = metrics.freshnessP50P95(table);
+            history.add(new LiveHistory.Point(System.currentTimeMillis(), simulator == null ? 0 : simulator.accessEventsGenerated(),
+                    capture == null ? 0 : capture.changesCaptured(), exchanges("consume-access-events"), metrics.loaded(table).rows(),
+                    freshness[0], freshness[1]));
+        } catch (RuntimeException e) {
+            LOG.debug("live view sample failed", e);
+        }
+    }
+
+    private long exchanges(String routeId) {
+        ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
+        ManagedRouteMBean route = managed == null ? null : managed.getManagedRoute(routeId);
+        return route == null ? 0 : route.getExchangesTotal();
+    }
+
+    private void data(RoutingContext rc) {
+        String table = settings.clickHouseDatabase() + ".fact_access_events";
+        PipelineMetrics.Loaded loaded = metrics.loaded(table);
+        Map<String, Object> load = new LinkedHashMap<>();
+        if (loaded.lastAtMs() > 0) {
+            load.put("last_batch", loaded.lastBatchRows() + " rows in " + loaded.lastInsertMs() + " ms");
+            load.put("last_batch_age", Math.max(0, System.currentTimeMillis() - loaded.lastAtMs()) / 1000 + " s ago");
+        }
+        Map<String, Object> clickHouse = new LinkedHashMap<>();
+        double[] f = metrics.freshnessP50P95(table);
+        if (!Double.isNaN(f[1])) {
+            clickHouse.put("freshness", String.format(java.util.Locale.ROOT, "p50 %.1f s, p95 %.1f s", f[0], f[1]));
+        }
+        Map<String, Object> body = LiveData.of(verifier.last(), history.points(), this::routeState, load, clickHouse, panels.panels(), false);
+        try {
+            rc.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                    .end(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            rc.fail(e);
+        }
+    }
+
+    private String routeState(String routeId) {
+        if (context.getRoute(routeId) == null) {
+            return null;
+        }
+        ServiceStatus s = context.getRouteController().getRouteStatus(routeId);
+        return s == null ? null : s.name();
+    }
+
+    private static void file(RoutingContext rc, String resource, String type) {
+        try (InputStream in = LiveView.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                rc.response().setStatusCode(404).end();
+                return;
+            }
+            rc.response().putHeader("Content-Type", type).putHeader("X-Content-Type-Options", "nosniff")
+                    .end(Buffer.buffer(in.readAllBytes()));
+        } catch (IOException e) {
+            rc.fail(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+        reader.close();
+    }
+}
