@@ -3,6 +3,7 @@
   'use strict';
   var REFRESH_MS = 2000;
   var charts = {};
+  var token = null; // made by the runtime at its start; only this page can read it (LIVE_VIEW_CONTROLS=true)
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -38,7 +39,7 @@
     var dl = el('dl');
     Object.keys(s.figures).forEach(function (k) {
       dl.appendChild(el('dt', {}, [k]));
-      dl.appendChild(el('dd', {}, [String(s.figures[k])]));
+      dl.appendChild(el('dd', { 'data-key': k }, [String(s.figures[k])]));
     });
     var box = el('div', { 'class': 'stage ' + s.state, id: 'stage-' + s.id, 'data-state': s.state }, [
       el('span', { 'class': 'state' }, [s.route_state && s.route_state !== 'Started' ? s.route_state : s.state]),
@@ -47,7 +48,22 @@
     if (s.problems.length) {
       box.appendChild(el('ul', { 'class': 'problems' }, s.problems.map(function (p) { return el('li', {}, [p]); })));
     }
+    if (s.controls) {
+      var actions = s.route_state === 'Started' ? ['stop', 'suspend'] : s.route_state === 'Suspended' ? ['resume', 'stop'] : ['start'];
+      actions.forEach(function (a) {
+        var b = el('button', { type: 'button', 'data-action': a, 'data-route': s.route }, [a]);
+        b.addEventListener('click', function () { control(s.route, a); });
+        box.appendChild(b);
+      });
+    }
     return box;
+  }
+
+  function control(route, action) {
+    fetch('/live/control?route=' + encodeURIComponent(route) + '&action=' + encodeURIComponent(action),
+      { method: 'POST', headers: { 'X-Live-Token': token || '' } })
+      .then(function (r) { return r.text().then(function (t) { if (!r.ok) { throw new Error(t); } }); })
+      .catch(function (e) { document.getElementById('control-error').textContent = action + ' ' + route + ': ' + e.message; });
   }
 
   function table(id, head, rows) {
@@ -93,6 +109,7 @@
   }
 
   function render(d) {
+    token = d.control_token || null;
     verdict(d.verdict);
     fill(document.getElementById('strip'), d.stages.map(stage));
     var h = d.history;

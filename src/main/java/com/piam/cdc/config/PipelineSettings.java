@@ -35,6 +35,7 @@ public record PipelineSettings(
         String routesReloadDirectory,
         String managementHost,
         int managementPort,
+        boolean liveViewControls,
         Verify verify,
         int maxBufferedMb) {
 
@@ -129,6 +130,7 @@ public record PipelineSettings(
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
                 r.required("MANAGEMENT_HOST"),
                 r.port("MANAGEMENT_PORT"),
+                r.bool("LIVE_VIEW_CONTROLS"),
                 new Verify(
                         r.positiveInt("VERIFY_INTERVAL_SECONDS", "seconds between pipeline verifications", 86_400),
                         r.positiveInt("VERIFY_STALE_SECONDS", "seconds without new data after which a stage counts as stale", 86_400),

@@ -113,7 +113,7 @@ final class LiveData {
         b.put("route_state", route);
         b.put("figures", figures);
         b.put("problems", problems);
-        b.put("controls", controls && route != null);
+        b.put("controls", controls && route != null && StageControl.ROUTES.contains(box.route()));
         return b;
     }
 

@@ -54,6 +54,8 @@ public final class LiveView implements AutoCloseable {
     private final LiveHistory history = new LiveHistory();
     private final HikariDataSource reader;
     private final PiamPanels panels;
+    /** Null unless LIVE_VIEW_CONTROLS=true. */
+    private final StageControl control;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "live-view-sampler");
         t.setDaemon(true);
@@ -70,6 +72,7 @@ public final class LiveView implements AutoCloseable {
             c.addDataSourceProperty("socket_timeout", "5000");
         });
         this.panels = new PiamPanels(reader, settings.clickHouseDatabase(), settings.tenants(), REFRESH_MS);
+        this.control = settings.liveViewControls() ? new StageControl(context, settings.managementHost(), settings.managementPort()) : null;
     }
 
     /** Adds the page and its data to the management HTTP server and starts sampling; call once the context has started. */
@@ -82,6 +85,7 @@ public final class LiveView implements AutoCloseable {
         Router router = server.getRouter();
         FILES.forEach((path, file) -> router.route(HttpMethod.GET, path).handler(rc -> file(rc, file[0], file[1])));
         router.route(HttpMethod.GET, "/live/data").produces("application/json").blockingHandler(this::data, false);
+        router.route(HttpMethod.POST, "/live/control").blockingHandler(this::control, false);
         sampler.scheduleAtFixedRate(this::sample, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
         LOG.info("Live view: http://{}:{}/", settings.managementHost(), settings.managementPort());
     }
@@ -119,13 +123,59 @@ public final class LiveView implements AutoCloseable {
         if (!Double.isNaN(f[1])) {
             clickHouse.put("freshness", String.format(java.util.Locale.ROOT, "p50 %.1f s, p95 %.1f s", f[0], f[1]));
         }
-        Map<String, Object> body = LiveData.of(verifier.last(), history.points(), this::routeState, load, clickHouse, panels.panels(), false);
+        // controls only for a page loaded from this server under its own name (not for DNS-rebound names)
+        boolean controls = control != null && control.ownHost(host(rc));
+        Map<String, Object> body = LiveData.of(verifier.last(), history.points(), this::routeState, load, clickHouse, panels.panels(), controls);
+        if (controls) {
+            body.put("control_token", control.token());
+        }
         try {
             rc.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                     .end(JSON.writeValueAsString(body));
         } catch (IOException e) {
             rc.fail(e);
         }
+    }
+
+    /** POST /live/control?route=…&action=… with the X-Live-Token header, from the page itself. */
+    private void control(RoutingContext rc) {
+        if (control == null) {
+            rc.response().setStatusCode(404).end("stage control is off (LIVE_VIEW_CONTROLS=false)");
+            return;
+        }
+        String route = rc.request().getParam("route");
+        String action = rc.request().getParam("action");
+        StageControl.Refusal refused = control.check(host(rc), rc.request().getHeader("Origin"),
+                rc.request().getHeader("X-Live-Token"), route, action);
+        if (refused != null) {
+            LOG.warn("Live view: {} {} {}", action, route, refused.reason());
+            rc.response().setStatusCode(refused.status()).end(refused.reason());
+            return;
+        }
+        // in the background: a graceful stop can wait for the route's batch (up to the shutdown timeout), and the
+        // server's workers must keep answering /live/data meanwhile (the page shows "Stopping")
+        sampler.execute(() -> {
+            try {
+                LOG.info("Live view: {} {} -> {}", action, route, control.act(route, action));
+            } catch (Exception e) {
+                LOG.warn("Live view: {} {} failed: {}", action, route, com.piam.cdc.Retry.rootMessage(e));
+            }
+        });
+        try {
+            rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                    .end(JSON.writeValueAsString(Map.of("route", route, "action", action)));
+        } catch (IOException e) {
+            rc.fail(e);
+        }
+    }
+
+    /** The address the request was sent to: the Host header (HTTP/1.1) or the :authority (HTTP/2). */
+    private static String host(RoutingContext rc) {
+        String host = rc.request().getHeader("Host");
+        if (host == null && rc.request().authority() != null) {
+            host = rc.request().authority().host() + ":" + rc.request().authority().port();
+        }
+        return host;
     }
 
     private String routeState(String routeId) {

@@ -34,7 +34,7 @@ class ChaosIT {
         long fromSec = System.currentTimeMillis() / 1000 + 1;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int exit = ChaosCommand.run(Map.of("CHAOS_FAULTS", "kill,clickhouse,reject", "CHAOS_KILLS", "2",
-                "CHAOS_CLICKHOUSE_DOWN_SECONDS", "10", "CHAOS_PAUSE_SECONDS", "6", "CHAOS_RATE", "300",
+                "CHAOS_CLICKHOUSE_DOWN_SECONDS", "5", "CHAOS_PAUSE_SECONDS", "3", "CHAOS_RATE", "300",
                 "MANAGEMENT_PORT", String.valueOf(PipelineITSupport.freePort())), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         long untilSec = System.currentTimeMillis() / 1000;
         String out = bytes.toString(StandardCharsets.UTF_8);

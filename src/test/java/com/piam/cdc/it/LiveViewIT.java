@@ -2,7 +2,10 @@ package com.piam.cdc.it;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -14,7 +17,13 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -30,8 +39,11 @@ import static org.awaitility.Awaitility.await;
  * runtime (a separate process, as make demo runs it). The page loads without console errors, shows the
  * verdict and the four connectors, the loaded figure grows, the PIAM panels hold data; ClickHouse stopped
  * turns the ClickHouse stage and the verdict DEGRADED with the reason, started again HEALTHY, without a
- * reload. Saves target/screenshots/live-view.png.
+ * reload. With LIVE_VIEW_CONTROLS=true a stage (consume) stopped from the page shows its backlog and drains when
+ * started, and a request from another origin is refused; without it no control is offered. Saves
+ * target/screenshots/live-view.png.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveViewIT {
 
     static RuntimeProcess runtime;
@@ -39,10 +51,15 @@ class LiveViewIT {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "EVENT_RATE_PER_SECOND", "20", "FLUSH_INTERVAL_SECONDS", "1",
-                "VERIFY_INTERVAL_SECONDS", "2"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.log().contains("Live view: http://"));
+        runtime = runtime(true);
         browser = chromium();
+    }
+
+    static RuntimeProcess runtime(boolean controls) throws Exception {
+        RuntimeProcess r = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "EVENT_RATE_PER_SECOND", "10", "FLUSH_INTERVAL_SECONDS", "1",
+                "VERIFY_INTERVAL_SECONDS", "2", "LIVE_VIEW_CONTROLS", String.valueOf(controls)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> r.log().contains("Live view: http://"));
+        return r;
     }
 
     @AfterAll
@@ -93,7 +110,74 @@ class LiveViewIT {
         return t.isEmpty() ? -1 : Long.parseLong(t);
     }
 
+    private static long lag() {
+        String v = String.valueOf(js("var e = document.querySelector('#stage-kafka dd[data-key=\"lag cg.cloudgate.cg_access_event\"]');"
+                + " return e ? e.innerText : '';"));
+        return v.isEmpty() ? -1 : Long.parseLong(v.trim());
+    }
+
+    private static void click(String stage, String action) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) js("var b = document.querySelector('#stage-' + arguments[0]"
+                + " + ' button[data-action=' + arguments[1] + ']'); if (b) { b.click(); } return !!b;", stage, action));
+    }
+
+    private static HttpResponse<String> post(String action, String origin, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.managementPort
+                + "/live/control?route=consume-access-events&action=" + action)).POST(HttpRequest.BodyPublishers.noBody());
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        if (token != null) {
+            b.header("X-Live-Token", token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * With LIVE_VIEW_CONTROLS=true: stopping consume-access-events from the page raises the Kafka lag shown,
+     * starting it drains it. (Stopping load-access-events while rows flow runs into the shutdown timeout and
+     * drops the batch in hand, after which commits stall until a restart: a defect of the load route's stop,
+     * reported for its own fix; the page's control itself is the same for every stage.)
+     */
     @Test
+    @Order(1)
+    void aStageStoppedFromThePageShowsItsBacklogAndStartedDrainsIt() throws Exception {
+        browser.get("http://127.0.0.1:" + runtime.managementPort + "/");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ok".equals(state("consume")) && lag() >= 0 && lag() < 30);
+        click("consume", "stop");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "stopped".equals(state("consume")));
+        } catch (RuntimeException e) {
+            throw new AssertionError("consume stage: " + state("consume") + " / " + text("#stage-consume") + " / error: "
+                    + text("#control-error") + " / verdict: " + text("#verdict"), e);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> lag() > 50); // 10 events/s wait in Kafka
+        assertThat(text("#control-error")).isEmpty();
+        click("consume", "start");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ok".equals(state("consume")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lag() >= 0 && lag() < 30);
+    }
+
+    /** A POST from another origin, or without the page's token, is refused and changes nothing. */
+    @Test
+    @Order(2)
+    void aCrossOriginRequestIsRefused() throws Exception {
+        String own = "http://127.0.0.1:" + runtime.managementPort;
+        HttpResponse<String> data = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(own + "/live/data")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = new ObjectMapper().readTree(data.body()).path("control_token").asText();
+        assertThat(token).hasSize(48);
+        assertThat(post("stop", "http://evil.example", token).statusCode()).isEqualTo(403);
+        assertThat(post("stop", null, token).statusCode()).isEqualTo(403);
+        assertThat(post("stop", own, "guess").statusCode()).isEqualTo(403);
+        assertThat(post("stop", own, null).body()).contains("no valid token");
+        browser.get(own + "/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ok".equals(state("consume")));
+        assertThat(post("resume", own, token).statusCode()).as("the page's own request").isEqualTo(202);
+    }
+
+    @Test
+    @Order(3)
     void thePageShowsThePipelineAndTheDataAndFollowsAClickHouseOutage() throws Exception {
         browser.get("http://127.0.0.1:" + runtime.managementPort + "/");
         await().atMost(Duration.ofSeconds(30)).until(() -> text("#verdict-status").matches("HEALTHY|DEGRADED|DOWN"));
@@ -115,9 +199,9 @@ class LiveViewIT {
         // ClickHouse stopped: the ClickHouse stage and the verdict say so, with the reason, without a reload
         PipelineITSupport.stack("down", "clickhouse");
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> "problem".equals(state("clickhouse")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "problem".equals(state("clickhouse"))
+                    && text("#verdict-reasons").contains("ClickHouse: connection refused"));
             assertThat(text("#verdict-status")).isIn("DEGRADED", "DOWN");
-            assertThat(text("#verdict-reasons")).contains("ClickHouse");
             assertThat(text("#stage-clickhouse")).contains("ClickHouse: connection refused");
             screenshot("live-view-clickhouse-down.png");
         } finally {
@@ -129,6 +213,18 @@ class LiveViewIT {
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("console errors").isEmpty();
+    }
+
+    /** With LIVE_VIEW_CONTROLS=false (the default) no control is offered and a POST finds none. */
+    @Test
+    @Order(4)
+    void withoutLiveViewControlsNoControlIsOffered() throws Exception {
+        runtime.stop();
+        runtime = runtime(false);
+        browser.get("http://127.0.0.1:" + runtime.managementPort + "/");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("#strip .stage") == 7);
+        assertThat(count("#strip button")).isZero();
+        assertThat(post("stop", "http://127.0.0.1:" + runtime.managementPort, "x").statusCode()).isEqualTo(404);
     }
 
     static void screenshot(String name) throws Exception {
