@@ -2,6 +2,7 @@ package com.piam.cdc;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -43,6 +44,7 @@ public final class MetricConventions {
         new JvmThreadMetrics().bindTo(r);
         new ProcessorMetrics().bindTo(r);
     }
+
     /** snake_case tag keys, a description when the meter has none, system.cpu.count renamed. */
     static Meter.Id conventional(Meter.Id id) {
         List<Tag> tags = new ArrayList<>();
@@ -52,7 +54,7 @@ public final class MetricConventions {
         String name = id.getName().equals("system.cpu.count") ? "system.cpu.cores" : id.getName();
         String description = id.getDescription() != null && !id.getDescription().isBlank() ? id.getDescription()
                 : name.replace('.', ' ');
-        return new Meter.Id(name, io.micrometer.core.instrument.Tags.of(tags), id.getBaseUnit(), description, id.getType());
+        return new Meter.Id(name, Tags.of(tags), id.getBaseUnit(), description, id.getType());
     }
 
     /** routeId -> route_id; already snake_case names stay as they are. */

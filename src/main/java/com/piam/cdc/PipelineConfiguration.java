@@ -25,9 +25,11 @@ import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadBatchAggregation;
+import com.piam.cdc.live.LiveView;
 import com.piam.cdc.verify.PipelineStatusEndpoint;
 import com.piam.cdc.verify.PipelineVerifier;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
@@ -58,14 +60,6 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
 
-    /** The live view (com.piam.cdc.live), closed with the context. */
-    private static com.piam.cdc.live.LiveView liveView(CamelContext context, PipelineSettings settings, PipelineVerifier verifier,
-            PipelineMetrics metrics) {
-        com.piam.cdc.live.LiveView view = new com.piam.cdc.live.LiveView(context, settings, verifier, metrics);
-        context.getRegistry().bind("liveView", view);
-        return view;
-    }
-
     @Override
     public void configure(CamelContext context) {
         // the binlog client (Debezium's MySQL/MariaDB reader) logs through java.util.logging: same log, same format
@@ -82,8 +76,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         // the registry camel-micrometer-prometheus serves (made before this runs): Prometheus conventions first
-        io.micrometer.core.instrument.MeterRegistry meters = registry.lookupByNameAndType(MetricConventions.REGISTRY_NAME,
-                io.micrometer.core.instrument.MeterRegistry.class);
+        MeterRegistry meters = registry.lookupByNameAndType(MetricConventions.REGISTRY_NAME, MeterRegistry.class);
         if (meters != null) {
             MetricConventions.apply(meters);
         } else {
@@ -118,7 +111,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
-        com.piam.cdc.live.LiveView liveView = liveView(context, settings, verifier, metrics);
+        LiveView liveView = new LiveView(context, settings, verifier, metrics); // closed with the context, below
+        registry.bind("liveView", liveView);
         // the management HTTP server and the routes exist once the context has started
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override

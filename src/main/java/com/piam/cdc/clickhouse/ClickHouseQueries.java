@@ -90,15 +90,18 @@ public final class ClickHouseQueries {
     /** Per minute of the last hour: access events granted and denied (distinct event_ids, so replays do not count twice). */
     public static String liveAccessPerMinute(String db, List<String> tenants) {
         return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, uniqExactIf(event_id, result = 'GRANT'), uniqExactIf(event_id, result = 'DENY')"
-                + " FROM " + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600"
-                + " WHERE is_deleted = 0 GROUP BY m ORDER BY m";
+                + lastHour(db, tenants) + " WHERE is_deleted = 0 GROUP BY m ORDER BY m";
     }
 
     /** The most frequent deny reasons of the last hour. */
     public static String liveDenyReasons(String db, List<String> tenants) {
-        return "SELECT ifNull(deny_reason, '(none given)') AS r, uniqExact(event_id) AS n FROM " + db + ".fact_access_events"
-                + " PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600 WHERE result = 'DENY' AND is_deleted = 0"
-                + " GROUP BY r ORDER BY n DESC LIMIT 6";
+        return "SELECT ifNull(deny_reason, '(none given)') AS r, uniqExact(event_id) AS n" + lastHour(db, tenants)
+                + " WHERE result = 'DENY' AND is_deleted = 0 GROUP BY r ORDER BY n DESC LIMIT 6";
+    }
+
+    /** " FROM <fact> PREWHERE <tenants> AND <the last hour>": the panels' range (PREWHERE: other columns read for it only). */
+    private static String lastHour(String db, List<String> tenants) {
+        return " FROM " + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600";
     }
 
     /** The busiest sites of this and the last hour, from the hourly rollup. */
@@ -109,9 +112,8 @@ public final class ClickHouseQueries {
 
     /** The latest suspicious access events of the last hour. */
     public static String liveSuspicious(String db, List<String> tenants) {
-        return "SELECT event_time_ms, tenant_id, site_id, location_id, badge_id, ifNull(suspicious_reason, ''), suspicious_score FROM "
-                + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600"
-                + " WHERE suspicious_flag = 1 AND is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
+        return "SELECT event_time_ms, tenant_id, site_id, location_id, badge_id, ifNull(suspicious_reason, ''), suspicious_score"
+                + lastHour(db, tenants) + " WHERE suspicious_flag = 1 AND is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
     }
 
     /** Each connector of the dimension table: its newest check's status, latency, time and events per minute. */

@@ -51,6 +51,8 @@ public final class LiveView implements AutoCloseable {
     private final PipelineSettings settings;
     private final PipelineVerifier verifier;
     private final PipelineMetrics metrics;
+    /** The access event fact table whose loads and freshness the view shows. */
+    private final String table;
     private final LiveHistory history = new LiveHistory();
     private final HikariDataSource reader;
     private final PiamPanels panels;
@@ -67,6 +69,7 @@ public final class LiveView implements AutoCloseable {
         this.settings = settings;
         this.verifier = verifier;
         this.metrics = metrics;
+        this.table = settings.clickHouseDatabase() + ".fact_access_events";
         this.reader = Pools.create("live-view-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader(), 1, c -> {
             c.setConnectionTimeout(2_000);
             c.addDataSourceProperty("socket_timeout", "5000");
@@ -92,7 +95,6 @@ public final class LiveView implements AutoCloseable {
 
     private void sample() {
         try {
-            String table = settings.clickHouseDatabase() + ".fact_access_events";
             PacsSimulator simulator = context.getRegistry().lookupByNameAndType("pacsSimulator", PacsSimulator.class);
             CaptureLiveness capture = context.getRegistry().lookupByNameAndType("captureLiveness", CaptureLiveness.class);
             double[] freshness = metrics.freshnessP50P95(table);
@@ -111,7 +113,6 @@ public final class LiveView implements AutoCloseable {
     }
 
     private void data(RoutingContext rc) {
-        String table = settings.clickHouseDatabase() + ".fact_access_events";
         PipelineMetrics.Loaded loaded = metrics.loaded(table);
         Map<String, Object> load = new LinkedHashMap<>();
         if (loaded.lastAtMs() > 0) {

@@ -108,6 +108,7 @@ final class ReconcileStage implements Stage {
             int setAside = 0;
             int lookups = 0;
             long firstOpen = to;
+            long lastOpen = from;
             Map<Reconciler.Window, Reconciler.KeyDiff> due = new LinkedHashMap<>();
             Map<String, Long> stillOpen = new HashMap<>();
             for (Table t : Table.values()) {
@@ -125,6 +126,7 @@ final class ReconcileStage implements Stage {
                     }
                     String id = t + "@" + w.startSec();
                     firstOpen = Math.min(firstOpen, w.startSec());
+                    lastOpen = Math.max(lastOpen, w.startSec());
                     long since = openSince.getOrDefault(id, nowMs);
                     stillOpen.put(id, since);
                     if (nowMs - since >= config.graceSeconds() * 1000L) {
@@ -134,9 +136,7 @@ final class ReconcileStage implements Stage {
             }
             openSince.clear();
             openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
-            openSpan = stillOpen.isEmpty() ? null : new long[] {
-                    stillOpen.keySet().stream().mapToLong(ReconcileStage::windowStart).min().getAsLong(),
-                    stillOpen.keySet().stream().mapToLong(ReconcileStage::windowStart).max().getAsLong() + 60};
+            openSpan = stillOpen.isEmpty() ? null : new long[] {firstOpen, lastOpen + 60};
             b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
                     .fact("open_within_grace", stillOpen.size() - due.size());
             // everything before the first window that differs (reported or not yet) is known to balance
@@ -146,11 +146,6 @@ final class ReconcileStage implements Stage {
             b.problem("reconcile: cannot compare: " + Retry.rootMessage(e));
         }
         return b.fact("pass_ms", System.currentTimeMillis() - t0).build();
-    }
-
-    /** The start (epoch seconds) of a window id "TABLE@start". */
-    private static long windowStart(String id) {
-        return Long.parseLong(id.substring(id.indexOf('@') + 1));
     }
 
     private static String describe(Reconciler.Window w, Reconciler.KeyDiff d) {
