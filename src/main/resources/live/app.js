@@ -49,7 +49,8 @@
       box.appendChild(el('ul', { 'class': 'problems' }, s.problems.map(function (p) { return el('li', {}, [p]); })));
     }
     if (s.controls) {
-      var actions = s.route_state === 'Started' ? ['stop', 'suspend'] : s.route_state === 'Suspended' ? ['resume', 'stop'] : ['start'];
+      var actions = s.route_state === 'Started' ? ['stop', 'suspend'] : s.route_state === 'Suspended' ? ['resume', 'stop']
+        : s.route_state === 'Paused' ? ['stop'] : ['start'];
       actions.forEach(function (a) {
         var b = el('button', { type: 'button', 'data-action': a, 'data-route': s.route }, [a]);
         b.addEventListener('click', function () { control(s.route, a); });

@@ -24,6 +24,7 @@ import com.piam.cdc.load.DeadLetterFile;
 import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.load.FactLoader;
+import com.piam.cdc.load.FeedPause;
 import com.piam.cdc.load.LoadBatchAggregation;
 import com.piam.cdc.live.LiveView;
 import com.piam.cdc.verify.PipelineStatusEndpoint;
@@ -47,6 +48,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         ExecutorService connectorHealthWriter = BatchWriterExecutor.create("load-connector-health-writer");
         registry.bind("accessEventsWriter", accessEventsWriter);
         registry.bind("connectorHealthWriter", connectorHealthWriter);
+        // the routes feeding each load route's buffer: paused while an operator has that load route stopped
+        String feeder = settings.ingestMode() == IngestMode.CDC ? "consume-" : "generate-";
+        registry.bind("accessEventsFeed", new FeedPause(context, List.of(feeder + "access-events")));
+        registry.bind("connectorHealthFeed", new FeedPause(context, List.of(feeder + "connector-health")));
 
         if (settings.ingestMode() == IngestMode.CDC) {
             GeneratorPreflight.check(mysql, settings.mysql().user(), Secrets.maskUrl(settings.mysqlJdbcUrl()));

@@ -6,6 +6,7 @@ import com.piam.cdc.Pools;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.generate.PacsSimulator;
+import com.piam.cdc.load.FeedPause;
 import com.piam.cdc.verify.PipelineVerifier;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
@@ -180,11 +182,13 @@ public final class LiveView implements AutoCloseable {
     }
 
     private String routeState(String routeId) {
-        if (context.getRoute(routeId) == null) {
+        Route route = context.getRoute(routeId);
+        if (route == null) {
             return null;
         }
         ServiceStatus s = context.getRouteController().getRouteStatus(routeId);
-        return s == null ? null : s.name();
+        // a started route whose input is paused: the route it feeds is stopped (FeedPause)
+        return s == ServiceStatus.Started && FeedPause.paused(route) ? "Paused" : s == null ? null : s.name();
     }
 
     private static void file(RoutingContext rc, String resource, String type) {

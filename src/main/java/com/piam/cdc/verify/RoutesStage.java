@@ -1,5 +1,6 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.load.FeedPause;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -23,7 +24,8 @@ final class RoutesStage implements Stage {
         StageStatus.Builder b = StageStatus.of(name());
         for (Route route : context.getRoutes()) {
             ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
-            b.fact(route.getRouteId(), String.valueOf(status));
+            boolean paused = status == ServiceStatus.Started && FeedPause.paused(route);
+            b.fact(route.getRouteId(), paused ? "Started, input paused (the route it feeds is stopped or suspended)" : String.valueOf(status));
             if (status != ServiceStatus.Started) {
                 b.problem("routes: " + route.getRouteId() + " is " + status + " (start it from JConsole or: ops/local/route.sh start "
                         + route.getRouteId() + ")");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.PipelineVerifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -21,6 +22,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.HashSet;
+import java.util.Set;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,8 +39,11 @@ import static org.awaitility.Awaitility.await;
  * runtime generated (owner-only file under the data folder) an operator stops load-access-events over
  * remote JMX (JMX_PORT) while changes flow: the consumer
  * group's Kafka lag grows (nothing is committed while nothing is loaded); started again, every row
- * is in ClickHouse once and the lag drains.
+ * is in ClickHouse once and the lag drains. Stopped while rows flow, the stop completes without being
+ * forced and nothing is lost or doubled.
  */
+// one runtime for both tests: remote JMX binds its port once per JVM
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JmxRouteControlIT extends PipelineITSupport {
 
     private static final int JMX_PORT = freePort();
@@ -100,5 +111,60 @@ class JmxRouteControlIT extends PipelineITSupport {
         }
         assertThat(clickHouse("SELECT uniqExact(event_id) FROM piam.fact_access_events" + mine)).isEqualTo(500);
         assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("no row written twice").isEqualTo(500);
+    }
+
+    /**
+     * The loader stopped while rows keep arriving (the consume route goes on filling its buffer): the
+     * stop finishes without being forced (the batch in hand is written, not dropped), and once
+     * started again every row is loaded once and the lag drains (commits go on after the restart).
+     */
+    @Test
+    void stopWhileRowsFlowThenStartDrainsEverything() throws Exception {
+        String prefix = "it-jmxflow-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String mine = " WHERE event_id LIKE '" + prefix + "%'";
+        AtomicInteger written = new AtomicInteger();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try (Connection db = Cloudgate.connect()) {
+                while (writing.get()) {
+                    Cloudgate.insertAccessEvents(db, prefix, written.get(), 10);
+                    written.addAndGet(10);
+                    Thread.sleep(200); // ~50 rows/s
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "it-writer");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+            writer.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count() FROM piam.fact_access_events" + mine) > 50);
+            long t0 = System.nanoTime();
+            context.getRouteController().stopRoute("load-access-events");
+            long stopMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(context.getRouteController().getRouteStatus("load-access-events").isStopped()).isTrue();
+            Thread.sleep(3000);
+            writing.set(false);
+            writer.join();
+            context.getRouteController().startRoute("load-access-events");
+            int total = written.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix)) == total);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lag(admin) == 0);
+            // a forced stop (the shutdown timeout) would have dropped the batch in hand
+            assertThat(stopMs).as("stop finished before the %d s shutdown timeout", context.getShutdownStrategy().getTimeout())
+                    .isLessThan(TimeUnit.SECONDS.toMillis(context.getShutdownStrategy().getTimeout()));
+            // nothing lost, nothing doubled: the key sets on both sides
+            Set<String> source = new HashSet<>();
+            try (Connection db = Cloudgate.connect(); Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT event_id FROM cloudgate.cg_access_event" + mine)) {
+                while (rs.next()) {
+                    source.add(rs.getString(1));
+                }
+            }
+            assertThat(source).hasSize(total);
+            assertThat(ClickHouseQuery.column("SELECT event_id" + CurrentView.accessEventsWithPrefix(prefix)))
+                    .as("converged rows: each source key once").containsExactlyInAnyOrderElementsOf(source);
+            assertThat(ClickHouseQuery.column("SELECT DISTINCT event_id FROM piam.fact_access_events" + mine))
+                    .as("raw rows: no other key").containsExactlyInAnyOrderElementsOf(source);
+        }
     }
 }

@@ -47,6 +47,8 @@ class LoadBatchingTest extends CamelMainTestSupport {
         registry.bind("loadBudget", new LoadBudget(32L * 1024 * 1024, () -> false));
         registry.bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
         registry.bind("connectorHealthWriter", BatchWriterExecutor.create("test-connector-health-writer"));
+        registry.bind("accessEventsFeed", new FeedPause(null, List.of()));
+        registry.bind("connectorHealthFeed", new FeedPause(null, List.of()));
     }
 
     @Test
