@@ -85,35 +85,36 @@ public final class ClickHouseQueries {
                 + ".fact_access_events WHERE ingest_ts_ms > (toUInt64(now()) - 300) * 1000)";
     }
 
-    // --- live view: the PIAM panels (reader's login; each over the last hour, PREWHERE on tenant and time) ---
+    // --- live view: the PIAM panels (reader's login; PREWHERE on tenant and time; live/MinuteWindow asks the
+    // whole last hour every 30 s and only the last two minutes in between) ---
 
-    /** Per minute of the last hour: access events granted and denied (distinct event_ids, so replays do not count twice). */
-    public static String liveAccessPerMinute(String db, List<String> tenants) {
-        return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, uniqExactIf(event_id, result = 'GRANT'), uniqExactIf(event_id, result = 'DENY')"
-                + lastHour(db, tenants) + " WHERE is_deleted = 0 GROUP BY m ORDER BY m";
+    /**
+     * Per minute and site from {@code fromEpochS} on: distinct event_ids granted, denied and suspicious (distinct,
+     * so replays do not count twice). Feeds the per-minute chart and the busiest sites. (The hourly rollup's
+     * uniqExact states cost ~1.1 s to merge for an hour at 300 events/s on 18.16; this costs ~0.2 s for the hour.)
+     */
+    public static String liveSiteMinutes(String db, List<String> tenants, long fromEpochS) {
+        return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, site_id, uniqExactIf(event_id, result = 'GRANT'),"
+                + " uniqExactIf(event_id, result = 'DENY'), uniqExactIf(event_id, suspicious_flag = 1)" + from(db, tenants, fromEpochS)
+                + " WHERE is_deleted = 0 GROUP BY m, site_id";
     }
 
-    /** The most frequent deny reasons of the last hour. */
-    public static String liveDenyReasons(String db, List<String> tenants) {
-        return "SELECT ifNull(deny_reason, '(none given)') AS r, uniqExact(event_id) AS n" + lastHour(db, tenants)
-                + " WHERE result = 'DENY' AND is_deleted = 0 GROUP BY r ORDER BY n DESC LIMIT 6";
+    /** Per minute and deny reason from {@code fromEpochS} on: distinct denied event_ids. */
+    public static String liveDenyMinutes(String db, List<String> tenants, long fromEpochS) {
+        return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, ifNull(deny_reason, '(none given)') AS r, uniqExact(event_id)"
+                + from(db, tenants, fromEpochS) + " AND result = 'DENY' WHERE is_deleted = 0 GROUP BY m, r";
     }
 
-    /** " FROM <fact> PREWHERE <tenants> AND <the last hour>": the panels' range (PREWHERE: other columns read for it only). */
-    private static String lastHour(String db, List<String> tenants) {
-        return " FROM " + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time > now() - 3600";
-    }
-
-    /** The busiest sites of this and the last hour, from the hourly rollup. */
-    public static String liveBusiestSites(String db, List<String> tenants) {
-        return "SELECT site_id, uniqExactMerge(events) AS n, uniqExactIfMerge(suspicious) FROM " + db + ".rollup_access_hourly"
-                + " WHERE tenant_id IN (" + list(tenants) + ") AND hour >= toStartOfHour(now() - 3600) GROUP BY site_id ORDER BY n DESC LIMIT 6";
-    }
-
-    /** The latest suspicious access events of the last hour. */
-    public static String liveSuspicious(String db, List<String> tenants) {
+    /** The latest suspicious access events with an event time from {@code fromEpochS} on. */
+    public static String liveSuspicious(String db, List<String> tenants, long fromEpochS) {
         return "SELECT event_time_ms, tenant_id, site_id, location_id, badge_id, ifNull(suspicious_reason, ''), suspicious_score"
-                + lastHour(db, tenants) + " WHERE suspicious_flag = 1 AND is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
+                + from(db, tenants, fromEpochS) + " AND suspicious_flag = 1 WHERE is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
+    }
+
+    /** " FROM <fact> PREWHERE <tenants> AND <event time from>": other columns are read for that range only. */
+    private static String from(String db, List<String> tenants, long fromEpochS) {
+        return " FROM " + db + ".fact_access_events PREWHERE tenant_id IN (" + list(tenants) + ") AND event_time >= toDateTime("
+                + fromEpochS + ")";
     }
 
     /** Each connector of the dimension table: its newest check's status, latency, time and events per minute. */
