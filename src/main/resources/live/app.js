@@ -50,7 +50,7 @@
     }
     if (s.controls) {
       var actions = s.route_state === 'Started' ? ['stop', 'suspend'] : s.route_state === 'Suspended' ? ['resume', 'stop']
-        : s.route_state === 'Paused' ? ['stop'] : ['start'];
+        : s.route_state === 'Paused' ? ['stop'] : s.route_state === 'Standby' ? [] : ['start'];
       actions.forEach(function (a) {
         var b = el('button', { type: 'button', 'data-action': a, 'data-route': s.route }, [a]);
         b.addEventListener('click', function () { control(s.route, a); });

@@ -1,5 +1,6 @@
 package com.piam.cdc;
 
+import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.capture.CaptureRoute;
 import com.piam.cdc.capture.CaptureWatchdog;
@@ -110,20 +111,28 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("accessEventsFeed", new FeedPause(context, List.of(feeder + "access-events")));
         registry.bind("connectorHealthFeed", new FeedPause(context, List.of(feeder + "connector-health")));
 
+        CaptureLease lease = null;
         if (settings.ingestMode() == IngestMode.CDC) {
             GeneratorPreflight.check(mysql, settings.mysql().user(), Secrets.maskUrl(settings.mysqlJdbcUrl()));
-            addCdcRoutes(context, settings, clickHouse, metrics, setAside, budget, stopping);
+            lease = addCdcRoutes(context, settings, clickHouse, metrics, setAside, budget, stopping);
+            if (lease != null) {
+                simulator.activeWhile(lease::held); // the demo load comes from the capturing runtime
+            }
         } else {
             ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         }
         PipelineVerifier verifier = addVerifier(context, settings, loader);
         LiveView liveView = new LiveView(context, settings, verifier, metrics); // closed with the context, below
         registry.bind("liveView", liveView);
+        CaptureLease leased = lease;
         // the management HTTP server and the routes exist once the context has started
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    if (leased != null) {
+                        leased.start(); // the capture routes start once Kafka gives this runtime the lease
+                    }
                     metrics.bindRoutes();
                     PipelineStatusEndpoint.serve(context, verifier);
                     liveView.serve();
@@ -160,6 +169,9 @@ public class PipelineConfiguration implements CamelConfiguration {
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    if (leased != null) {
+                        leased.stop(); // after the routes: capture has committed its last changes; the lease goes to another runtime
+                    }
                     verifier.close();
                     accessEventsWriter.shutdown();
                     connectorHealthWriter.shutdown();
@@ -237,9 +249,11 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** Preflight (fails start-up with a fix-it line), then capture-changes and the consume routes. */
-    private static void addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse,
+    /** Adds capture (unless CAPTURE_ENABLED=false) and the consume routes; the capture lease when CAPTURE_LEASE=true. */
+    private static CaptureLease addCdcRoutes(CamelContext context, PipelineSettings settings, HikariDataSource clickHouse,
             PipelineMetrics metrics, RowsSetAside setAside, LoadBudget budget, BooleanSupplier stopping) {
         PipelineSettings.Cdc cdc = settings.cdc();
+        CaptureLease lease = null;
         KafkaPreflight.check(cdc);
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         try {
@@ -248,11 +262,20 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
                         flavor.name().toLowerCase(Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
                 CaptureLiveness liveness = new CaptureLiveness();
-                KafkaChangeSender sender = new KafkaChangeSender(cdc.kafkaBootstrap());
+                String runtime = settings.runtimeName();
+                KafkaChangeSender sender = cdc.captureLease()
+                        ? new KafkaChangeSender(cdc.kafkaBootstrap(), cdc.transactionalId(), runtime)
+                        : new KafkaChangeSender(cdc.kafkaBootstrap());
                 CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness, sender);
                 context.getRegistry().bind("captureLiveness", liveness);
                 context.getRegistry().bind("captureWatchdog", watchdog);
                 context.addRoutes(new CaptureRoute(cdc, flavor, liveness, sender, watchdog));
+                if (cdc.captureLease()) {
+                    lease = new CaptureLease(context, cdc.kafkaBootstrap(), cdc.leaseTopic(), cdc.leaseGroup(), runtime,
+                            List.of(CaptureRoute.ROUTE_ID, CaptureRoute.WATCH_ROUTE_ID));
+                    watchdog.leasedBy(lease);
+                    context.getRegistry().bind("captureLease", lease);
+                }
             } else {
                 LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
                         cdc.accessEventTopic(), cdc.connectorHealthTopic());
@@ -262,6 +285,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             context.addService(deadLetters, true, true);
             context.getRegistry().bind("deadLetterWriter", deadLetters);
             context.addRoutes(new ConsumeRoutes(settings, metrics, deadLetters, setAside, budget, stopping));
+            return lease;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

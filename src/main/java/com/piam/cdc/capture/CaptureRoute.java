@@ -13,11 +13,15 @@ import java.util.stream.Collectors;
  * Route capture-changes: embedded Debezium (camel-debezium-mysql) reads the cloudgate binlog and
  * every row change becomes one Kafka record keyed by the row's primary key, sent asynchronously
  * (KafkaChangeSender). Offsets and schema history are files under $PIAM_DATA_DIR/capture, written
- * only once Kafka holds every change before them, so a restart resumes where it stopped.
+ * only once Kafka holds every change before them, so a restart resumes where it stopped. With
+ * CAPTURE_LEASE=true they are Kafka topics instead (offsets committed in the changes' transaction,
+ * {@link KafkaCaptureOffsetStore}), and the routes start only while this runtime holds the capture lease
+ * ({@link CaptureLease}).
  */
 public class CaptureRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "capture-changes";
+    public static final String WATCH_ROUTE_ID = "watch-capture";
 
     private final PipelineSettings.Cdc cdc;
     private final SourceFlavor flavor;
@@ -36,15 +40,18 @@ public class CaptureRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        boolean always = !cdc.captureLease(); // with the lease, CaptureLease starts and stops them
         from(debeziumUri())
                 .routeId(ROUTE_ID)
                 .startupOrder(30)
+                .autoStartup(always)
                 .process(encoder)
                 .process(sender);
 
         from("timer:watch-capture?period=2000")
-                .routeId("watch-capture")
+                .routeId(WATCH_ROUTE_ID)
                 .startupOrder(31)
+                .autoStartup(always)
                 .bean(watchdog, "check");
     }
 
@@ -66,14 +73,26 @@ public class CaptureRoute extends RouteBuilder {
         o.put("includeSchemaChanges", "false");
         // offsets pointing at binlog the server no longer has (purged, or a new server): snapshot again
         // instead of failing; the re-read rows converge in ClickHouse
-        o.put("snapshotMode", "when_needed");
-        o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
-        o.put("offsetFlushIntervalMs", "1000");
-        // offsets are written only after Kafka acknowledged every change before them (async sends)
-        o.put("offsetStorage", CaptureOffsetStore.class.getName());
-        o.put("schemaHistoryInternal", "io.debezium.storage.file.history.FileSchemaHistory");
-        o.put("schemaHistoryInternalFileFilename",
-                new File(dir, "schema-history-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
+        // (CAPTURE_SNAPSHOT_MODE=no_data: a new pipeline that starts at the binlog's end, existing rows left out)
+        o.put("snapshotMode", cdc.snapshotMode());
+        if (cdc.captureLease()) {
+            // offsets committed in the changes' Kafka transaction; the changes become visible at that commit
+            o.put("offsetStorage", KafkaCaptureOffsetStore.class.getName());
+            o.put("offsetStorageTopic", cdc.offsetsTopic());
+            o.put("additionalProperties." + KafkaCaptureOffsetStore.BOOTSTRAP, cdc.kafkaBootstrap());
+            o.put("offsetFlushIntervalMs", "250");
+            o.put("schemaHistoryInternal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+            o.put("additionalProperties.schema.history.internal.kafka.topic", cdc.schemaHistoryTopic());
+            o.put("additionalProperties.schema.history.internal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
+        } else {
+            o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
+            o.put("offsetFlushIntervalMs", "1000");
+            // offsets are written only after Kafka acknowledged every change before them (async sends)
+            o.put("offsetStorage", CaptureOffsetStore.class.getName());
+            o.put("schemaHistoryInternal", "io.debezium.storage.file.history.FileSchemaHistory");
+            o.put("schemaHistoryInternalFileFilename",
+                    new File(dir, "schema-history-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
+        }
         o.put("heartbeatIntervalMs", String.valueOf(cdc.heartbeatIntervalMs()));
         // notice a restarted source within seconds instead of the default minute
         o.put("connectKeepAliveIntervalMs", "5000");

@@ -38,6 +38,7 @@ public class CaptureWatchdog {
     private long engineStoppedMs;
     private volatile String lastProblem = "";
     private boolean introspectionWarned;
+    private volatile CaptureLease lease;
 
     public CaptureWatchdog(CamelContext context, CaptureLiveness liveness, KafkaChangeSender sender) {
         this.context = context;
@@ -45,10 +46,21 @@ public class CaptureWatchdog {
         this.sender = sender;
     }
 
+    /** CAPTURE_LEASE=true: capture restarts only while this runtime holds the lease, and a fenced one steps down. */
+    public void leasedBy(CaptureLease lease) {
+        this.lease = lease;
+    }
+
     /** Called by the watch-capture timer. */
     public synchronized void check() throws Exception {
         if (context.getRouteController().getRouteStatus(CaptureRoute.ROUTE_ID) != ServiceStatus.Started) {
             return; // stopped on purpose (e.g. over JMX): nothing to watch
+        }
+        CaptureLease l = lease;
+        if (l != null && sender.fenced()) {
+            lastProblem = "capture: fenced by another runtime's capture (" + sender.failure() + ")";
+            l.stepDown(lastProblem);
+            return; // never restarted here: that would fence the runtime that holds the lease now
         }
         long now = System.currentTimeMillis();
         boolean running = engineRunning();
@@ -74,8 +86,12 @@ public class CaptureWatchdog {
         String position = liveness.binlogPosition();
         LOG.warn("{} (restart {}{}; the engine's error is logged above by Debezium)", lastProblem, restarts + 1,
                 position == null || position.isEmpty() ? "" : "; last binlog position " + position);
-        context.getRouteController().stopRoute(CaptureRoute.ROUTE_ID);
-        context.getRouteController().startRoute(CaptureRoute.ROUTE_ID);
+        if (l == null) {
+            context.getRouteController().stopRoute(CaptureRoute.ROUTE_ID);
+            context.getRouteController().startRoute(CaptureRoute.ROUTE_ID);
+        } else if (!l.restartCapture(CaptureRoute.ROUTE_ID)) {
+            return; // the lease went meanwhile
+        }
         liveness.started();
         lastRestartMs = now;
         restarts++;

@@ -9,13 +9,15 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,20 +36,41 @@ import java.util.concurrent.atomic.AtomicReference;
  * a record for good, or stays away until the producer's buffer is full, the sender stops sending and
  * reports {@link #failure()}: offsets are never written past that point, and the watchdog restarts
  * capture, which resumes from the last written offsets.
+ *
+ * <p>With a transactional id (CAPTURE_LEASE=true) the records go out in Kafka transactions: one is
+ * opened by the first change after a commit and committed by {@link KafkaCaptureOffsetStore} together
+ * with Debezium's offsets for those changes. The id is the same on every runtime, so the producer a new
+ * capturer starts fences the previous one: a former capturer that was cut off or paused cannot commit
+ * anything once another has started ({@link #fenced()}), and its open transaction is aborted: consumers
+ * reading committed records never see it.
  */
 public class KafkaChangeSender implements Processor, Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeSender.class);
     private static final Set<KafkaChangeSender> LIVE = ConcurrentHashMap.newKeySet();
 
+    /** Header naming the runtime that captured a record (which capturer wrote what, across fail-overs). */
+    public static final String CAPTURED_BY_HEADER = "piam.captured-by";
+
     private final String bootstrap;
+    private final String transactionalId;
+    private final byte[] capturedBy;
     private final Object lock = new Object();
-    private KafkaProducer<String, byte[]> producer;
+    private KafkaProducer<byte[], byte[]> producer;
     private long pending;
+    private boolean inTransaction;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile boolean fenced;
 
     public KafkaChangeSender(String bootstrap) {
+        this(bootstrap, null, null);
+    }
+
+    /** @param transactionalId null: plain idempotent producer (one capturing runtime, offsets in files) */
+    public KafkaChangeSender(String bootstrap, String transactionalId, String runtimeName) {
         this.bootstrap = bootstrap;
+        this.transactionalId = transactionalId;
+        this.capturedBy = runtimeName == null ? null : runtimeName.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -64,23 +87,41 @@ public class KafkaChangeSender implements Processor, Service {
         // a broker that is away is waited for (retries in order); only a full buffer or a refusal fails
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 key
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 JSON from the encoder
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            // an open transaction of a capturer that vanished is aborted by the broker after this long
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        }
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p);
+        if (transactionalId != null) {
+            try {
+                created.initTransactions(); // fences every earlier producer of this id, aborting what it left open
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                throw new IllegalStateException("capture: cannot start Kafka transactions as " + transactionalId + " at " + bootstrap
+                        + ": " + e.getMessage(), e);
+            }
+        }
         synchronized (lock) {
-            producer = new KafkaProducer<>(p);
+            producer = created;
             pending = 0;
+            inTransaction = false;
         }
         failure.set(null);
+        fenced = false;
         LIVE.add(this);
     }
 
     @Override
     public void stop() {
         LIVE.remove(this);
-        KafkaProducer<String, byte[]> p;
+        KafkaProducer<byte[], byte[]> p;
         synchronized (lock) {
             p = producer;
             producer = null;
+            inTransaction = false; // an open transaction is aborted when the producer closes (or by the broker)
             lock.notifyAll();
         }
         if (p != null) {
@@ -94,38 +135,100 @@ public class KafkaChangeSender implements Processor, Service {
             return; // holding back: offsets stay before the failed record; the watchdog restarts capture
         }
         Message in = exchange.getMessage();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
-                in.getHeader(KafkaConstants.KEY, String.class), in.getBody(byte[].class));
+        String key = in.getHeader(KafkaConstants.KEY, String.class);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), in.getBody(byte[].class));
         header(record, RecordFormat.VERSION_HEADER, in.getHeader(RecordFormat.VERSION_HEADER, String.class));
         header(record, RecordFormat.SOURCE_TS_HEADER, in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class));
-        KafkaProducer<String, byte[]> p;
+        if (capturedBy != null) {
+            record.headers().add(CAPTURED_BY_HEADER, capturedBy);
+        }
+        // the lock keeps a send out of a commit in progress (the record goes into the next transaction)
         synchronized (lock) {
-            p = producer;
+            KafkaProducer<byte[], byte[]> p = producer;
             if (p == null) {
                 throw new IllegalStateException("capture: the Kafka sender is stopped");
             }
-            pending++;
-        }
-        try {
-            p.send(record, (metadata, error) -> {
-                if (error != null) {
-                    fail("Kafka did not accept a change for " + record.topic() + " key " + record.key() + ": " + error);
+            try {
+                if (transactionalId != null && !inTransaction) {
+                    p.beginTransaction();
+                    inTransaction = true;
                 }
-                synchronized (lock) {
-                    pending--;
-                    lock.notifyAll();
-                }
-            });
-        } catch (RuntimeException e) { // buffer full for max.block.ms, or a record Kafka can never take
-            synchronized (lock) {
-                pending--;
+                pending++;
+                p.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        noteFencing(error);
+                        fail("Kafka did not accept a change for " + record.topic() + " key " + key + ": " + error);
+                    }
+                    synchronized (lock) {
+                        pending--;
+                        lock.notifyAll();
+                    }
+                });
+            } catch (RuntimeException e) { // buffer full for max.block.ms, a record Kafka can never take, or fenced
+                pending = Math.max(0, pending - 1);
                 lock.notifyAll();
+                noteFencing(e);
+                fail("cannot hand a change for " + record.topic() + " to Kafka at " + bootstrap + ": " + e);
             }
-            fail("cannot hand a change for " + record.topic() + " to Kafka at " + bootstrap + ": " + e);
         }
     }
 
-    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+    /**
+     * Commits the open transaction with {@code offsets} (Debezium's, for the changes in it) sent to
+     * {@code offsetsTopic} inside it: both become visible together or not at all. Throws when the
+     * commit fails; fenced by another capturer, {@link #fenced()} says so from then on.
+     */
+    void commit(String offsetsTopic, Map<byte[], byte[]> offsets) {
+        synchronized (lock) {
+            KafkaProducer<byte[], byte[]> p = producer;
+            if (p == null) {
+                throw new IllegalStateException("capture: the Kafka sender is stopped");
+            }
+            String f = failure.get();
+            if (f != null) {
+                throw new IllegalStateException(f);
+            }
+            try {
+                if (!inTransaction) {
+                    p.beginTransaction();
+                    inTransaction = true;
+                }
+                offsets.forEach((k, v) -> p.send(new ProducerRecord<>(offsetsTopic, 0, k, v)));
+                p.commitTransaction(); // waits for every record of the transaction to be acknowledged
+                inTransaction = false;
+            } catch (RuntimeException e) {
+                if (noteFencing(e)) {
+                    fail("fenced: another runtime has started capturing (" + e.getMessage() + "); this one stops");
+                } else {
+                    fail("cannot commit the captured changes to Kafka at " + bootstrap + ": " + e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private boolean noteFencing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                fenced = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True once Kafka has refused this sender because another capturer started (CAPTURE_LEASE=true). */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    /** Whether records go out in transactions committed with the offsets (CAPTURE_LEASE=true). */
+    public boolean transactional() {
+        return transactionalId != null;
+    }
+
+    private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
         if (value != null) {
             record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
         }
@@ -166,6 +269,12 @@ public class KafkaChangeSender implements Processor, Service {
         if (f != null) {
             throw new IllegalStateException(f);
         }
+    }
+
+    /** The live sender of this runtime that commits offsets with its transaction, if any. */
+    static KafkaChangeSender transactionalSender() {
+        return LIVE.stream().filter(KafkaChangeSender::transactional).findFirst()
+                .orElseThrow(() -> new IllegalStateException("capture: no transactional Kafka sender is running"));
     }
 
     /** The offset barrier: every live sender's records are acknowledged (or this throws). */

@@ -65,7 +65,35 @@ public record PipelineSettings(
             String kafkaBootstrap,
             String topicPrefix,
             int topicPartitions,
-            String consumerGroup) {
+            String consumerGroup,
+            boolean captureLease,
+            String runtimeName,
+            String snapshotMode) {
+
+        /** The one-partition topic whose partition is the capture lease (its holder in the lease group captures). */
+        public String leaseTopic() {
+            return topicPrefix + ".capture-lease";
+        }
+
+        /** The consumer group whose member holding the lease topic's partition captures. */
+        public String leaseGroup() {
+            return consumerGroup + "-capture-lease";
+        }
+
+        /** Debezium's offsets, written in the same Kafka transaction as the changes (CAPTURE_LEASE=true). */
+        public String offsetsTopic() {
+            return topicPrefix + ".capture-offsets";
+        }
+
+        /** Debezium's schema history (CAPTURE_LEASE=true). */
+        public String schemaHistoryTopic() {
+            return topicPrefix + ".capture-schema-history";
+        }
+
+        /** The capture producer's transactional.id, the same on every runtime: whoever starts it last fences the others. */
+        public String transactionalId() {
+            return topicPrefix + "-capture";
+        }
 
         public String accessEventTopic() {
             return topicPrefix + "." + mysqlDatabase + ".cg_access_event";
@@ -124,7 +152,10 @@ public record PipelineSettings(
                         r.bootstrap("KAFKA_BOOTSTRAP"),
                         r.topicName("TOPIC_PREFIX"),
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)", 1_000),
-                        r.topicName("KAFKA_GROUP_ID")),
+                        r.topicName("KAFKA_GROUP_ID"),
+                        r.bool("CAPTURE_LEASE"),
+                        r.optional("RUNTIME_NAME"),
+                        r.oneOf("CAPTURE_SNAPSHOT_MODE", "when_needed", "when_needed", "no_data")),
                 r.optionalPort("JMX_PORT"),
                 r.login("JMX_USER", "JMX_PASSWORD"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
@@ -165,6 +196,20 @@ public record PipelineSettings(
                         + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")
                 + " CLICKHOUSE=" + clickHouse.user() + "@" + Secrets.maskUrl(clickHouseJdbcUrl.replaceFirst("\\?.*", ""))
                 + " CLICKHOUSE_READER_USER=" + clickHouseReader.user();
+    }
+
+    /** RUNTIME_NAME, or host:MANAGEMENT_PORT: how this runtime names itself to the others (lease, consumer groups). */
+    public String runtimeName() {
+        if (!cdc.runtimeName().isBlank()) {
+            return cdc.runtimeName().trim();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + managementPort;
     }
 
     public int flushIntervalMillis() {

@@ -166,6 +166,20 @@ record SettingsReader(Function<String, String> lookup) {
         }
     }
 
+    /** One of {@code allowed} (lower case as written); {@code fallback} when unset. */
+    String oneOf(String key, String fallback, String... allowed) {
+        String v = optional(key).trim();
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new ConfigException(key, v, "must be one of " + String.join(", ", allowed));
+    }
+
     boolean bool(String key) {
         String v = required(key);
         return switch (v.toLowerCase(Locale.ROOT)) {

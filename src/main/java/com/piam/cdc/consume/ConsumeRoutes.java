@@ -31,6 +31,7 @@ public class ConsumeRoutes extends RouteBuilder {
     private final BooleanSupplier stopping;
     private final long maxBackoffMs;
     private final String database;
+    private final String runtimeName;
 
     public ConsumeRoutes(PipelineSettings settings, PipelineMetrics metrics, DeadLetterWriter deadLetters,
             RowsSetAside setAside, LoadBudget budget, BooleanSupplier stopping) {
@@ -43,6 +44,7 @@ public class ConsumeRoutes extends RouteBuilder {
         this.stopping = stopping;
         this.maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;
         this.database = settings.clickHouseDatabase();
+        this.runtimeName = settings.runtimeName();
     }
 
     @Override
@@ -70,7 +72,11 @@ public class ConsumeRoutes extends RouteBuilder {
         from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean
+                // the group's members by runtime (the verifier lists which partitions each holds)
+                + "&clientId=" + runtimeName + "/" + routeId
                 + "&maxPollRecords=500&pollTimeoutMs=1000"
+                // committed records only: a capturer's transaction that was aborted (it was fenced) is never read
+                + "&isolationLevel=read_committed"
                 // a poll holds at most this many bytes (Kafka's default is 50 MB: 64 KB rows would not fit the heap)
                 + "&fetchMaxBytes=" + (4 * 1024 * 1024) + "&maxPartitionFetchBytes=" + (2 * 1024 * 1024)
                 // values stay UTF-8 bytes: parsed as they are (no String in between), set aside unchanged

@@ -56,6 +56,19 @@ public final class KafkaPreflight {
                             new AlterConfigOp(new ConfigEntry(MAX_MESSAGE_BYTES, DLQ_MAX), AlterConfigOp.OpType.SET)));
                 }
             }
+            if (cdc.captureLease()) {
+                // the lease: one partition, one holder; the offsets: the latest per key; the schema history: kept whole
+                if (!existing.contains(cdc.leaseTopic())) {
+                    missing.add(new NewTopic(cdc.leaseTopic(), 1, (short) 1));
+                }
+                if (!existing.contains(cdc.offsetsTopic())) {
+                    missing.add(new NewTopic(cdc.offsetsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+                }
+                if (!existing.contains(cdc.schemaHistoryTopic())) {
+                    missing.add(new NewTopic(cdc.schemaHistoryTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "delete",
+                            "retention.ms", "-1", "retention.bytes", "-1")));
+                }
+            }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
             }

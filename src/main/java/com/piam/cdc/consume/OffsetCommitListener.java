@@ -57,6 +57,7 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         private final TreeMap<Long, Long> open = new TreeMap<>();
         private long nextAfterReceived = -1;
         private long committed = -1;
+        private long lastPosition = -1;
 
         synchronized void received(long offset, long nowMs) {
             open.putIfAbsent(offset, nowMs);
@@ -79,6 +80,18 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
 
         synchronized int openCount() {
             return open.size();
+        }
+
+        /**
+         * The consumer's position after a poll. Unchanged since the last poll, with every record received
+         * settled, everything before it was read: what lies between is no record for us (a transaction's
+         * commit marker, an aborted transaction's records) and may be committed past.
+         */
+        synchronized void position(long position) {
+            if (position == lastPosition && open.isEmpty() && nextAfterReceived >= 0 && position > nextAfterReceived) {
+                nextAfterReceived = position;
+            }
+            lastPosition = position;
         }
 
         synchronized boolean commitNeeded(long safe) {
@@ -140,6 +153,9 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         lag = total;
         // a partition that moved to another consumer: its records are re-read there from the last commit
         partitions.keySet().removeIf(p -> !assigned.contains(p));
+        // afterConsume runs after a poll, before its records are processed: a position that did not move
+        // over a poll was fully processed (transaction markers behind the last record are committed past)
+        partitions.forEach((p, progress) -> progress.position(consumer.position(p)));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         partitions.forEach((p, progress) -> {
             long safe = progress.safe();

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,7 @@ public class PacsSimulator {
     private final AtomicLong accessEventsGenerated = new AtomicLong();
     private final AtomicLong healthRowsGenerated = new AtomicLong();
 
+    private volatile BooleanSupplier active = () -> true;
     private volatile AccessEventGenerator accessEvents;
     private volatile ConnectorHealthGenerator health;
     private long nextDimensionsAttemptMs;
@@ -45,8 +47,20 @@ public class PacsSimulator {
         this.lastLogMs = clock.millis();
     }
 
+    /**
+     * Generates only while {@code condition} holds (CAPTURE_LEASE=true: while this runtime holds the capture
+     * lease, so the demo load comes from one runtime at a time and moves with a fail-over).
+     */
+    public void activeWhile(BooleanSupplier condition) {
+        this.active = condition;
+    }
+
     /** The access events due this tick (EVENT_RATE_PER_SECOND x GENERATOR_TICK_MS, fractions carried over). */
     public synchronized List<AccessEvent> accessEventsForTick() {
+        if (!active.getAsBoolean()) {
+            carry = 0;
+            return List.of();
+        }
         if (!ready()) {
             return List.of();
         }
@@ -65,7 +79,7 @@ public class PacsSimulator {
     /** One health row per connector of the configured tenants. */
     public List<ConnectorHealth> healthChecks() {
         synchronized (this) {
-            if (!ready()) {
+            if (!active.getAsBoolean() || !ready()) {
                 return List.of();
             }
         }

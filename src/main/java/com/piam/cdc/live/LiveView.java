@@ -3,6 +3,7 @@ package com.piam.cdc.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.Pools;
+import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.generate.PacsSimulator;
@@ -187,6 +188,10 @@ public final class LiveView implements AutoCloseable {
             return null;
         }
         ServiceStatus s = context.getRouteController().getRouteStatus(routeId);
+        CaptureLease lease = context.getRegistry().lookupByNameAndType("captureLease", CaptureLease.class);
+        if (lease != null && !lease.held() && lease.routes().contains(routeId)) {
+            return "Standby"; // another runtime holds the capture lease
+        }
         // a started route whose input is paused: the route it feeds is stopped (FeedPause)
         return s == ServiceStatus.Started && FeedPause.paused(route) ? "Paused" : s == null ? null : s.name();
     }

@@ -1,9 +1,12 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.capture.CaptureRoute;
 import com.piam.cdc.capture.CaptureWatchdog;
 import org.apache.camel.CamelContext;
+
+import java.time.Instant;
 
 import static com.piam.cdc.verify.VerifyText.age;
 
@@ -19,6 +22,7 @@ final class CaptureStage implements Stage {
     private final long startedMs;
     private CaptureLiveness liveness;
     private CaptureWatchdog watchdog;
+    private CaptureLease lease;
     private String lastPosition = "";
     private long positionMovedMs;
 
@@ -41,10 +45,14 @@ final class CaptureStage implements Stage {
         if (liveness == null) {
             liveness = context.getRegistry().lookupByNameAndType("captureLiveness", CaptureLiveness.class);
             watchdog = context.getRegistry().lookupByNameAndType("captureWatchdog", CaptureWatchdog.class);
+            lease = context.getRegistry().lookupByNameAndType("captureLease", CaptureLease.class);
         }
         StageStatus.Builder b = StageStatus.of(name());
         if (liveness == null) {
             return b.problem("capture: not running (no capture state registered)").build();
+        }
+        if (lease != null && !leaseFacts(b, now)) {
+            return b.build(); // standby: another runtime captures
         }
         String position = liveness.binlogPosition();
         if (!position.equals(lastPosition)) {
@@ -78,5 +86,26 @@ final class CaptureStage implements Stage {
             }
         }
         return b.build();
+    }
+
+
+    /**
+     * CAPTURE_LEASE=true: who holds the lease, since when (here), the lease group's members; true when this
+     * runtime holds it (the capture checks follow), false on standby. Nobody holding it for longer than the
+     * stale limit is a problem.
+     */
+    private boolean leaseFacts(StageStatus.Builder b, long now) {
+        b.fact("lease", lease.held() ? "held here since " + Instant.ofEpochMilli(lease.heldSinceMs()) : "standby");
+        try {
+            CaptureLease.Status s = lease.describe();
+            b.fact("capturing", s.holder() == null ? "nobody" : s.holder()).fact("lease_members", String.join(", ", s.members()));
+            if (s.holder() == null && s.noHolderSinceMs() > 0 && now - s.noHolderSinceMs() > staleMs) {
+                b.problem("capture: no runtime has held the capture lease for " + age(now - s.noHolderSinceMs()) + " (group "
+                        + lease.group() + "); is a runtime with CAPTURE_LEASE=true up?");
+            }
+        } catch (Exception e) {
+            b.fact("capturing", "unknown (" + e.getMessage() + ")");
+        }
+        return lease.held();
     }
 }

@@ -106,6 +106,7 @@ final class KafkaStage implements Stage {
                             + " (" + consumers.get(topic) + " is " + routes.status(consumers.get(topic)) + ")");
                 }
             }
+            members(admin, cdc.consumerGroup(), b);
             deadLetters(admin, topics, b);
             heldBack(b);
             recentDeadLetters(admin, now);
@@ -145,6 +146,17 @@ final class KafkaStage implements Stage {
         if (!dlqProblem.isEmpty()) {
             b.fact("dead_letter_write", dlqProblem);
         }
+    }
+
+    /** Which member of the consumer group (runtime/route) holds which partitions: they move when runtimes come and go. */
+    private static void members(Admin admin, String group, StageStatus.Builder b) throws Exception {
+        Map<String, List<String>> held = new TreeMap<>();
+        admin.describeConsumerGroups(List.of(group)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(group).members()
+                .forEach(m -> m.assignment().topicPartitions().forEach(tp -> held.computeIfAbsent(m.clientId(), c -> new ArrayList<>())
+                        .add(tp.topic().substring(tp.topic().lastIndexOf('.') + 1) + "-" + tp.partition())));
+        held.values().forEach(l -> l.sort(null));
+        b.fact("consumers", held.entrySet().stream().map(e -> e.getKey() + ": " + String.join(" ", e.getValue()))
+                .collect(Collectors.joining("; ")));
     }
 
     /** Records set aside on each {@code <topic>.dlq} (by design not a failure: the flow went on). */

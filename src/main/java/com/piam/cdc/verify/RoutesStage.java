@@ -1,5 +1,6 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.load.FeedPause;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -22,8 +23,13 @@ final class RoutesStage implements Stage {
     @Override
     public StageStatus check(VerifyRound round) {
         StageStatus.Builder b = StageStatus.of(name());
+        CaptureLease lease = context.getRegistry().lookupByNameAndType("captureLease", CaptureLease.class);
         for (Route route : context.getRoutes()) {
             ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
+            if (lease != null && !lease.held() && lease.routes().contains(route.getRouteId())) {
+                b.fact(route.getRouteId(), status + " (standby: another runtime holds the capture lease)");
+                continue;
+            }
             boolean paused = status == ServiceStatus.Started && FeedPause.paused(route);
             b.fact(route.getRouteId(), paused ? "Started, input paused (the route it feeds is stopped or suspended)" : String.valueOf(status));
             if (status != ServiceStatus.Started) {
