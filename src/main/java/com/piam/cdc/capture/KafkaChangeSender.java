@@ -49,16 +49,24 @@ public class KafkaChangeSender implements Processor, Service {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeSender.class);
     private static final Set<KafkaChangeSender> LIVE = ConcurrentHashMap.newKeySet();
 
-    /** Header naming the runtime that captured a record (which capturer wrote what, across fail-overs). */
+    /**
+     * Header naming who captured a record: "runtime/epoch ms its producer started" (one value per tenure of
+     * the capture lease), so a topic shows which capturer wrote what across fail-overs.
+     */
     public static final String CAPTURED_BY_HEADER = "piam.captured-by";
 
     private final String bootstrap;
     private final String transactionalId;
-    private final byte[] capturedBy;
+    private final String runtimeName;
+    private volatile byte[] capturedBy;
+    /** Guards the producer reference and the count of unacknowledged records (taken by the send callbacks too). */
     private final Object lock = new Object();
+    /** Keeps a send out of a commit in progress; never taken by the producer's callbacks (they would deadlock a commit). */
+    private final Object txLock = new Object();
     private KafkaProducer<byte[], byte[]> producer;
     private long pending;
     private boolean inTransaction;
+    private boolean open;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean fenced;
 
@@ -70,11 +78,35 @@ public class KafkaChangeSender implements Processor, Service {
     public KafkaChangeSender(String bootstrap, String transactionalId, String runtimeName) {
         this.bootstrap = bootstrap;
         this.transactionalId = transactionalId;
-        this.capturedBy = runtimeName == null ? null : runtimeName.getBytes(StandardCharsets.UTF_8);
+        this.runtimeName = runtimeName;
     }
 
+    /**
+     * Ready to send. The plain producer starts here; the transactional one at the first change or commit:
+     * Camel starts a route's services also while the route waits for the capture lease, and a producer of
+     * this transactional id started on a runtime that does not capture would fence the one that does.
+     */
     @Override
     public void start() {
+        failure.set(null);
+        fenced = false;
+        synchronized (lock) {
+            open = true;
+            pending = 0;
+        }
+        if (transactionalId == null) {
+            producer();
+        }
+        LIVE.add(this);
+    }
+
+    /** The producer, made (and for transactions initialized, fencing any earlier one) on first use. */
+    private KafkaProducer<byte[], byte[]> producer() {
+        synchronized (lock) {
+            if (producer != null || !open) {
+                return producer;
+            }
+        }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "piam-capture");
@@ -103,15 +135,22 @@ public class KafkaChangeSender implements Processor, Service {
                 throw new IllegalStateException("capture: cannot start Kafka transactions as " + transactionalId + " at " + bootstrap
                         + ": " + e.getMessage(), e);
             }
+            LOG.info("capture: sending in Kafka transactions as {} (any earlier capturer of this id is fenced now)", transactionalId);
+        }
+        if (runtimeName != null) {
+            capturedBy = (runtimeName + "/" + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
         }
         synchronized (lock) {
-            producer = created;
-            pending = 0;
-            inTransaction = false;
+            if (producer == null && open) {
+                producer = created;
+                inTransaction = false;
+                return producer;
+            }
         }
-        failure.set(null);
-        fenced = false;
-        LIVE.add(this);
+        created.close(Duration.ZERO);
+        synchronized (lock) {
+            return producer;
+        }
     }
 
     @Override
@@ -119,9 +158,9 @@ public class KafkaChangeSender implements Processor, Service {
         LIVE.remove(this);
         KafkaProducer<byte[], byte[]> p;
         synchronized (lock) {
+            open = false;
             p = producer;
-            producer = null;
-            inTransaction = false; // an open transaction is aborted when the producer closes (or by the broker)
+            producer = null; // an open transaction is aborted when the producer closes (or by the broker)
             lock.notifyAll();
         }
         if (p != null) {
@@ -140,21 +179,30 @@ public class KafkaChangeSender implements Processor, Service {
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), in.getBody(byte[].class));
         header(record, RecordFormat.VERSION_HEADER, in.getHeader(RecordFormat.VERSION_HEADER, String.class));
         header(record, RecordFormat.SOURCE_TS_HEADER, in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class));
-        if (capturedBy != null) {
-            record.headers().add(CAPTURED_BY_HEADER, capturedBy);
-        }
-        // the lock keeps a send out of a commit in progress (the record goes into the next transaction)
-        synchronized (lock) {
-            KafkaProducer<byte[], byte[]> p = producer;
-            if (p == null) {
-                throw new IllegalStateException("capture: the Kafka sender is stopped");
+        // txLock keeps a send out of a commit in progress (the record goes into the next transaction)
+        synchronized (txLock) {
+            KafkaProducer<byte[], byte[]> p;
+            try {
+                p = producer();
+            } catch (RuntimeException e) {
+                fail(e.getMessage());
+                return;
+            }
+            synchronized (lock) {
+                if (p == null) {
+                    throw new IllegalStateException("capture: the Kafka sender is stopped");
+                }
+                pending++;
+            }
+            byte[] by = capturedBy;
+            if (by != null) {
+                record.headers().add(CAPTURED_BY_HEADER, by);
             }
             try {
                 if (transactionalId != null && !inTransaction) {
                     p.beginTransaction();
                     inTransaction = true;
                 }
-                pending++;
                 p.send(record, (metadata, error) -> {
                     if (error != null) {
                         noteFencing(error);
@@ -166,8 +214,10 @@ public class KafkaChangeSender implements Processor, Service {
                     }
                 });
             } catch (RuntimeException e) { // buffer full for max.block.ms, a record Kafka can never take, or fenced
-                pending = Math.max(0, pending - 1);
-                lock.notifyAll();
+                synchronized (lock) {
+                    pending--;
+                    lock.notifyAll();
+                }
                 noteFencing(e);
                 fail("cannot hand a change for " + record.topic() + " to Kafka at " + bootstrap + ": " + e);
             }
@@ -180,8 +230,8 @@ public class KafkaChangeSender implements Processor, Service {
      * commit fails; fenced by another capturer, {@link #fenced()} says so from then on.
      */
     void commit(String offsetsTopic, Map<byte[], byte[]> offsets) {
-        synchronized (lock) {
-            KafkaProducer<byte[], byte[]> p = producer;
+        synchronized (txLock) {
+            KafkaProducer<byte[], byte[]> p = producer();
             if (p == null) {
                 throw new IllegalStateException("capture: the Kafka sender is stopped");
             }
