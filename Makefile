@@ -24,12 +24,21 @@ stack-up: ## Start MariaDB, ClickHouse and Kafka on 127.0.0.1 (installs packages
 stack-down: ## Stop the local stack
 	$(STACK) down
 
-demo: stack-up build ## Stack up + runtime in the background; returns once rows arrive in ClickHouse
-	@since=$$(date +%s%3N); \
-	INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90
-	@$(RUNTIME) status
-	@echo "Live view: http://$${MANAGEMENT_HOST:-127.0.0.1}:$${MANAGEMENT_PORT:-9876}/"
-	@echo "Follow it: tail -f .local/logs/runtime.log   Stop it: make demo-down"
+demo: stack-up build ## Stack up + runtime in the background; returns once rows arrive in ClickHouse (RUNTIMES=3: three sharing the pipeline)
+	@since=$$(date +%s%3N); n=$${RUNTIMES:-1}; \
+	case "$$n" in [1-9]) ;; *) echo "demo: RUNTIMES='$$n' must be 1 to 9" >&2; exit 2;; esac; \
+	if [ "$$n" = 1 ]; then \
+	  INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90 && $(RUNTIME) status && \
+	  echo "Live view: http://$${MANAGEMENT_HOST:-127.0.0.1}:$${MANAGEMENT_PORT:-9876}/" && \
+	  echo "Follow it: tail -f .local/logs/runtime.log   Stop it: make demo-down"; \
+	else \
+	  [ "$${INGEST_MODE:-cdc}" = cdc ] || { echo "demo: RUNTIMES>1 shares the CDC path; INGEST_MODE must be cdc" >&2; exit 2; }; \
+	  if $(RUNTIME) status >/dev/null 2>&1; then echo "demo: a single runtime runs (no capture lease); stop it first: make demo-down" >&2; exit 2; fi; \
+	  for i in $$(seq 1 $$n); do RUNTIME_ID=$$i $(RUNTIME) start || exit 1; done; \
+	  RUNTIME_ID=1 $(RUNTIME) wait-rows $$since 120 && sleep 5 && $(RUNTIME) status-all; \
+	  for i in $$(seq 1 $$n); do echo "Live view $$i: http://$${MANAGEMENT_HOST:-127.0.0.1}:$$(( $${MANAGEMENT_PORT:-9876} + i - 1 ))/"; done; \
+	  echo "Follow them: tail -f .local/logs/runtime-*.log   Who captures: make demo-status   Stop them: make demo-down"; \
+	fi
 
 demo-up: ## The plan's one command: Docker Compose when a Docker engine answers, otherwise `make demo` (local stack)
 	@if docker info >/dev/null 2>&1; then \
@@ -42,9 +51,9 @@ demo-up: ## The plan's one command: Docker Compose when a Docker engine answers,
 	  $(MAKE) --no-print-directory demo; \
 	fi
 
-demo-down: ## Stop the runtime, then the stack (Docker Compose too, when it runs)
+demo-down: ## Stop the runtime(s), then the stack (Docker Compose too, when it runs)
 	-@if docker info >/dev/null 2>&1; then docker compose down; fi
-	$(RUNTIME) stop
+	$(RUNTIME) stop-all
 	$(STACK) down
 
 demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhouse-ops/demo-reset.sql) and restart the runtime
@@ -54,12 +63,10 @@ demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhous
 	  docker compose exec -T runtime sh -c 'date +%s > "$$PIAM_DATA_DIR/reconcile-from"'; \
 	  docker compose restart runtime; echo "Demo reset complete (Docker)"; \
 	else \
-	  $(RUNTIME) stop && \
+	  $(RUNTIME) stop-all && \
 	  $(CH) --multiquery < ops/clickhouse-ops/demo-reset.sql && \
-	  date +%s > $${PIAM_DATA_DIR:-.local}/reconcile-from && \
-	  since=$$(date +%s%3N) && \
-	  INGEST_MODE=$${INGEST_MODE:-$(DEMO_INGEST_MODE)} $(RUNTIME) start && $(RUNTIME) wait-rows $$since 90 && \
-	  echo "Demo reset complete"; \
+	  for d in $${PIAM_DATA_DIR:-.local} $${PIAM_DATA_DIR:-.local}/runtimes/[1-9]; do [ -d "$$d" ] && date +%s > "$$d/reconcile-from"; done; \
+	  $(MAKE) --no-print-directory demo && echo "Demo reset complete"; \
 	fi
 
 demo-verify: ## Report every stage (services, data flow, freshness); exit 0 only when HEALTHY
@@ -85,19 +92,19 @@ chaos: stack-up build ## The fault suite under load (kill -9, outages, a rejecte
 demo-logs: ## Follow the runtime log
 	@if $(ON_DOCKER); then docker compose logs -f --tail 50 runtime; else tail -n 50 -f .local/logs/runtime.log; fi
 
-demo-status: ## Each service and the runtime: PID, port, RSS
+demo-status: ## Each service and every runtime: PID, port, RSS, and (RUNTIMES>1) which one captures
 	-$(STACK) status
-	-$(RUNTIME) status
+	-$(RUNTIME) status-all
 
 bench: stack-up build ## Throughput (200-row and large batches), freshness at 10/s, runtime RSS (BENCH_SECONDS=30)
-	@if $(RUNTIME) status | grep -q running; then echo "bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
+	@if $(RUNTIME) status-all | grep -q running; then echo "bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
 	java -cp target/piam-cdc.jar com.piam.cdc.tools.Bench
 
 unit: ## Unit tests only (no services needed)
 	$(MVN) test
 
 test: ## The whole suite: starts the local stack itself, then unit + integration tests
-	@if $(RUNTIME) status | grep -q running; then echo "test: the demo runtime is running and would consume the tests' rows; stop it first (ops/local/runtime.sh stop)" >&2; exit 1; fi
+	@if $(RUNTIME) status-all | grep -q running; then echo "test: the demo runtime is running and would consume the tests' rows; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
 	$(STACK) up
 	@command -v npm >/dev/null || { echo "test: installing nodejs and npm (ClickHouseCurrentIT runs current ClickHouse through chdb)"; \
 	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }

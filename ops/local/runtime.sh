@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# The PIAM runtime as a background process on the local stack: start | stop | status | wait-rows.
+# The PIAM runtime as a background process on the local stack: start | stop | status | wait-rows, and
+# stop-all | status-all for every runtime started here.
 # PID and log live under the data folder (.local/run/runtime.pid, .local/logs/runtime.log).
+# RUNTIME_ID=<n> (1-9): one of several runtimes sharing the pipeline (RUNTIMES=3 make demo): CAPTURE_LEASE=true,
+# its own data folder (.local/runtimes/<n>), management port MANAGEMENT_PORT+n-1 (and JMX_PORT+n-1 when set),
+# RUNTIME_NAME runtime-<n>, pid and log .local/run/runtime-<n>.pid, .local/logs/runtime-<n>.log.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DATA="$(realpath -m "${PIAM_DATA_DIR:-$ROOT/.local}")" # absolute: the pid check finds it in the command line
-PID_FILE="$DATA/run/runtime.pid"
-LOG_FILE="$DATA/logs/runtime.log"
+ID="${RUNTIME_ID:-}"
+if [[ -n "$ID" ]]; then
+  [[ "$ID" =~ ^[1-9]$ ]] || { echo "runtime: RUNTIME_ID='$ID' must be 1 to 9" >&2; exit 64; }
+  PID_FILE="$DATA/run/runtime-$ID.pid"
+  LOG_FILE="$DATA/logs/runtime-$ID.log"
+  RUNTIME_DATA="$DATA/runtimes/$ID"
+  export CAPTURE_LEASE=true RUNTIME_NAME="${RUNTIME_NAME:-runtime-$ID}"
+  export MANAGEMENT_PORT=$(( ${MANAGEMENT_PORT:-9876} + ID - 1 ))
+  if [[ -n "${JMX_PORT:-}" ]]; then export JMX_PORT=$(( JMX_PORT + ID - 1 )); fi
+else
+  PID_FILE="$DATA/run/runtime.pid"
+  LOG_FILE="$DATA/logs/runtime.log"
+  RUNTIME_DATA="$DATA"
+fi
 JAR="$ROOT/target/piam-cdc.jar"
 # JVM options: ops/runtime.jvm (small heap, serial GC, C1 only; 300 MB RSS budget); JAVA_OPTS replaces them
 JAVA_OPTS="${JAVA_OPTS:-@$ROOT/ops/runtime.jvm}"
@@ -21,7 +37,7 @@ running() {
   local pid cmd; pid="$(cat "$PID_FILE")"
   kill -0 "$pid" 2>/dev/null || return 1
   cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmd" == *"-DPIAM_DATA_DIR=$DATA "* && "$cmd" == *"-jar $JAR"* ]]
+  [[ "$cmd" == *"-DPIAM_DATA_DIR=$RUNTIME_DATA "* && "$cmd" == *"-jar $JAR"* ]]
 }
 
 start() {
@@ -30,7 +46,7 @@ start() {
   if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
     echo "runtime: $PID_FILE names pid $(cat "$PID_FILE"), which is not this runtime; leaving it alone and starting anew" >&2
   fi
-  mkdir -p "$DATA/run" "$DATA/logs"
+  mkdir -p "$DATA/run" "$DATA/logs" "$RUNTIME_DATA"
   # the same passwords the stack's users were given (.env over .env.example, or the environment)
   piam_credentials "$ROOT" || exit 1
   # capture offsets and schema history live under the same data folder as the stack (a -D setting,
@@ -38,13 +54,13 @@ start() {
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   # the runtime gets its own users' passwords only, never the admins'
   nohup setsid env -u CLICKHOUSE_ADMIN_PASSWORD -u CLICKHOUSE_ADMIN_PASSWORD_FILE -u MYSQL_ROOT_PASSWORD -u MYSQL_ROOT_PASSWORD_FILE \
-    java $JAVA_OPTS "-DPIAM_DATA_DIR=$DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
+    java $JAVA_OPTS "-DPIAM_DATA_DIR=$RUNTIME_DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   sleep 1
   if ! running; then
     echo "runtime: exited at start; last lines of $LOG_FILE:" >&2; tail -n 5 "$LOG_FILE" >&2; exit 1
   fi
-  echo "runtime: started (pid $(cat "$PID_FILE"), INGEST_MODE=${INGEST_MODE:-cdc}), log $LOG_FILE"
+  echo "runtime${ID:+ $ID}: started (pid $(cat "$PID_FILE"), INGEST_MODE=${INGEST_MODE:-cdc}${ID:+, CAPTURE_LEASE=true, port $MANAGEMENT_PORT}), log $LOG_FILE"
 }
 
 stop() {
@@ -60,12 +76,39 @@ stop() {
 
 status() {
   if running; then
-    local pid rss; pid="$(cat "$PID_FILE")"
+    local pid rss role=""; pid="$(cat "$PID_FILE")"
     rss=$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$pid/status")
-    echo "runtime    running  pid $pid  rss ${rss} MB  log $LOG_FILE"
+    if [[ -n "$ID" ]]; then role="  $(lease_role)"; fi
+    echo "runtime${ID:+-$ID}  running  pid $pid  rss ${rss} MB${ID:+  port $MANAGEMENT_PORT}${role}  log $LOG_FILE"
   else
-    echo "runtime    stopped"; return 3
+    echo "runtime${ID:+-$ID}  stopped"; return 3
   fi
+}
+
+# What the runtime's own verifier says about the capture lease: "capturing since …" or "standby (… captures)".
+lease_role() {
+  local json lease capturing
+  json="$(curl -s --max-time 3 "http://127.0.0.1:$MANAGEMENT_PORT/observe/pipeline" 2>/dev/null)" || { echo "(not answering yet)"; return; }
+  lease="$(sed -n 's/.*"lease" *: *"\([^"]*\)".*/\1/p' <<<"$json")"
+  capturing="$(sed -n 's/.*"capturing" *: *"\([^"]*\)".*/\1/p' <<<"$json")"
+  case "$lease" in
+    "held here since "*) echo "CAPTURING since ${lease#held here since }" ;;
+    standby) echo "standby (${capturing:-?} captures)" ;;
+    *) echo "(lease not known yet)" ;;
+  esac
+}
+
+# Every runtime started from this folder: the single one and RUNTIME_ID 1-9.
+each() {
+  local action="$1" rc=0 f id found=""
+  if [[ -f "$DATA/run/runtime.pid" ]]; then found=1; RUNTIME_ID='' "$0" "$action" || rc=$?; fi
+  for f in "$DATA"/run/runtime-[1-9].pid; do
+    [[ -e "$f" ]] || continue
+    id="${f##*/runtime-}"; id="${id%.pid}"; found=1
+    RUNTIME_ID="$id" "$0" "$action" || rc=$?
+  done
+  if [[ -z "$found" ]]; then RUNTIME_ID='' "$0" "$action" || rc=$?; fi
+  return "$rc"
 }
 
 # Waits until ClickHouse holds access events ingested after the given epoch millis.
@@ -87,5 +130,7 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   wait-rows) wait_rows "${2:?epoch millis}" "${3:-60}" ;;
-  *) echo "usage: $0 start|stop|status|wait-rows <since-epoch-ms> [timeout-s]" >&2; exit 64 ;;
+  stop-all) each stop ;;
+  status-all) each status ;;
+  *) echo "usage: [RUNTIME_ID=n] $0 start|stop|status|wait-rows <since-epoch-ms> [timeout-s] | stop-all | status-all" >&2; exit 64 ;;
 esac

@@ -5,7 +5,10 @@ import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PreflightException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.piam.cdc.record.RecordFormat;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -28,10 +31,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KafkaPreflight {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
     private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     private static final String DLQ_MAX = String.valueOf(DeadLetterWriter.MAX_RECORD_BYTES);
 
     private KafkaPreflight() {
+    }
+
+    /**
+     * A CDC topic with fewer partitions than KAFKA_TOPIC_PARTITIONS gets more (never fewer), so runtimes added
+     * later can share the consuming. A key's later changes may then land on another partition than its earlier
+     * ones and be loaded in another order: the converged views still keep the highest version of each row.
+     */
+    private static void grow(Admin admin, PipelineSettings.Cdc cdc, Set<String> existing) throws Exception {
+        List<String> topics = List.of(cdc.accessEventTopic(), cdc.connectorHealthTopic()).stream().filter(existing::contains).toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, NewPartitions> more = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) -> {
+            if (d.partitions().size() < cdc.topicPartitions()) {
+                more.put(name, NewPartitions.increaseTo(cdc.topicPartitions()));
+                LOG.info("Kafka: {} grows from {} to {} partitions (KAFKA_TOPIC_PARTITIONS)", name, d.partitions().size(),
+                        cdc.topicPartitions());
+            }
+        });
+        if (!more.isEmpty()) {
+            admin.createPartitions(more).all().get(10, TimeUnit.SECONDS);
+        }
     }
 
     public static void check(PipelineSettings.Cdc cdc) {
@@ -69,6 +96,7 @@ public final class KafkaPreflight {
                             "retention.ms", "-1", "retention.bytes", "-1")));
                 }
             }
+            grow(admin, cdc, existing);
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
             }

@@ -25,8 +25,9 @@ final class LiveData {
     static final List<Box> CDC = List.of(
             new Box("generator", "Generator", "generate-access-events", List.of(), List.of()),
             new Box("mysql", "MySQL", null, List.of("mysql", "binlog"), List.of("newest_row_age", "binlog_position")),
-            new Box("capture", "Capture", "capture-changes", List.of("capture"), List.of("binlog_position", "last_change_age")),
-            new Box("kafka", "Kafka", null, List.of("kafka"), List.of("lag ", "dead_letters ")),
+            new Box("capture", "Capture", "capture-changes", List.of("capture"),
+                    List.of("lease", "capturing", "binlog_position", "last_change_age")),
+            new Box("kafka", "Kafka", null, List.of("kafka"), List.of("lag ", "dead_letters ", "consumers")),
             new Box("consume", "Consume", "consume-access-events", List.of(), List.of()),
             new Box("load", "Load", "load-access-events", List.of("loader", "rejected"), List.of()),
             new Box("clickhouse", "ClickHouse", null, List.of("clickhouse", "freshness", "reconcile"),

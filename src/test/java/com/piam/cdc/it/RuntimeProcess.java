@@ -19,13 +19,14 @@ final class RuntimeProcess {
         this.managementPort = managementPort;
     }
 
+    /** With the JVM options `make demo` uses (ops/runtime.jvm: 192 MB heap, serial GC, C1 only: quick to start on 2 cores). */
     static RuntimeProcess start(Map<String, String> env) throws Exception {
-        return start(env, "-Xmx192m");
+        return start(env, "@" + new File("ops/runtime.jvm").getAbsolutePath());
     }
 
-    /** With the JVM options `make demo` uses (ops/runtime.jvm: 192 MB heap, serial GC, ...). */
+    /** The same as {@link #start}, named where the test is about the demo's own settings (memory). */
     static RuntimeProcess startAsDemo(Map<String, String> env) throws Exception {
-        return start(env, "@" + new File("ops/runtime.jvm").getAbsolutePath());
+        return start(env);
     }
 
     private static RuntimeProcess start(Map<String, String> env, String jvmOptions) throws Exception {

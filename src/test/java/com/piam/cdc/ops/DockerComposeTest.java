@@ -112,6 +112,21 @@ class DockerComposeTest {
         assertThat(networks).containsOnlyKeys("piam-network");
     }
 
+    /** `docker compose up --scale runtime=3`: no fixed container name or host port on the runtime, the lease passed on. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRuntimeServiceCanBeScaled() {
+        Map<String, Object> runtime = services.get("runtime");
+        assertThat(runtime).as("a fixed container_name stops --scale").doesNotContainKey("container_name");
+        List<String> ports = (List<String>) runtime.get("ports");
+        assertThat(ports).hasSize(1);
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)-(\\d+):9876").matcher(ports.get(0));
+        assertThat(range.matches()).as("a host port range for the replicas: " + ports.get(0)).isTrue();
+        assertThat(Integer.parseInt(range.group(2)) - Integer.parseInt(range.group(1)) + 1).as("ports for 3 replicas").isGreaterThanOrEqualTo(3);
+        assertThat(Integer.parseInt(range.group(1))).as("the first replica keeps 9876").isEqualTo(9876);
+        assertThat((Map<String, Object>) runtime.get("environment")).containsEntry("CAPTURE_LEASE", "${CAPTURE_LEASE:-false}");
+    }
+
     @Test
     void everyServiceHasAMemoryLimitAndTheyAddUpToAtMost2point5GB() {
         long totalMb = 0;
@@ -152,7 +167,8 @@ class DockerComposeTest {
     @Test
     void theMakefilesDockerCommandsNameRealContainersAndServices() throws Exception {
         String makefile = Files.readString(Path.of("Makefile"));
-        List<String> containers = services.values().stream().map(s -> (String) s.get("container_name")).toList();
+        List<String> containers = services.values().stream().map(s -> (String) s.get("container_name")).filter(java.util.Objects::nonNull)
+                .toList();
         java.util.regex.Matcher exec = java.util.regex.Pattern.compile("docker exec (?:-\\w+ )*([a-z-]+)").matcher(makefile);
         int execs = 0;
         while (exec.find()) {
