@@ -117,7 +117,7 @@ class CaptureLeaseIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> members(admin, run).keySet().stream()
                     .filter(c -> c.endsWith("/consume-access-events")).count() == 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> ClickHouseQuery.count("SELECT count() FROM piam.fact_access_events"
-                    + " WHERE event_time >= toDateTime(" + startSec + ")") > 500);
+                    + " WHERE event_time >= toDateTime(" + startSec + ")") > 200);
             // the run's rows: from now on (CAPTURE_SNAPSHOT_MODE=no_data leaves out rows written before capture first connected)
             long fromSec = System.currentTimeMillis() / 1000 + 1;
 
@@ -158,7 +158,7 @@ class CaptureLeaseIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> holders().size() >= 3);
             String third = holderNow();
             long takeoverMs = System.currentTimeMillis() - stoppedAt;
-            Thread.sleep(3000);
+            Thread.sleep(1000);
             Runtime.getRuntime().exec(new String[] {"kill", "-CONT", String.valueOf(paused.process.pid())}).waitFor();
             await().atMost(Duration.ofSeconds(40)).until(() -> paused.log().contains("capture lease: " + second + " gives it up"));
             assertThat(third).as("took over from the paused one after %d ms", takeoverMs).isNotEqualTo(second);
@@ -196,7 +196,7 @@ class CaptureLeaseIT {
             }
             String range = " WHERE (event_time >= toDateTime(" + fromSec + ") AND event_time < toDateTime(" + untilSec
                     + ") OR event_id LIKE '" + prefix + "%')";
-            assertThat(source).as("the run wrote rows").hasSizeGreaterThan(3_000);
+            assertThat(source).as("the run wrote rows").hasSizeGreaterThan(1_500);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3)).until(() -> new TreeSet<>(ClickHouseQuery.column(
                     "SELECT event_id FROM piam.fact_access_events FINAL" + range + " AND is_deleted = 0")).equals(source));
             List<String> converged = ClickHouseQuery.column("SELECT event_id FROM piam.fact_access_events FINAL" + range + " AND is_deleted = 0");
