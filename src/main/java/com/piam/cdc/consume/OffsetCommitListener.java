@@ -50,6 +50,8 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
     private volatile boolean installed;
     /** Records not yet read, summed over the assigned partitions, as of the last poll (-1: unknown). */
     private volatile long lag = -1;
+    /** Partitions the consumer holds, as of the last poll (-1: not polled yet). */
+    private volatile int assignedPartitions = -1;
 
     /** Received and settled offsets of one partition. */
     static final class PartitionProgress {
@@ -141,6 +143,7 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
             return true;
         }
         Set<TopicPartition> assigned = consumer.assignment();
+        assignedPartitions = assigned.size();
         long total = 0;
         for (TopicPartition p : assigned) {
             var l = consumer.currentLag(p);
@@ -254,6 +257,11 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         });
         held.sort(null);
         return held;
+    }
+
+    /** Partitions this runtime's consumer holds (0: other members of the group have them all; -1: not polled yet). */
+    public int assignedPartitions() {
+        return assignedPartitions;
     }
 
     /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */

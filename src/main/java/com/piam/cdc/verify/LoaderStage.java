@@ -1,6 +1,8 @@
 package com.piam.cdc.verify;
 
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.consume.ConsumeRoutes;
+import com.piam.cdc.consume.OffsetCommitListener;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadState;
 
@@ -30,24 +32,34 @@ final class LoaderStage implements Stage {
     public StageStatus check(VerifyRound round) {
         StageStatus.Builder b = StageStatus.of(name());
         String db = settings.clickHouseDatabase();
-        table(b, round.now, db + ".fact_access_events", loader.accessEventsState(), "load-access-events",
+        table(b, round.now, db + ".fact_access_events", loader.accessEventsState(), "load-access-events", "consume-access-events",
                 settings.verify().staleSeconds());
         // health rows come every HEALTH_INTERVAL_SECONDS: three missed intervals before it counts as stale
         table(b, round.now, db + ".fact_connector_health", loader.connectorHealthState(), "load-connector-health",
-                Math.max(settings.verify().staleSeconds(), 3 * settings.healthIntervalSeconds()));
+                "consume-connector-health", Math.max(settings.verify().staleSeconds(), 3 * settings.healthIntervalSeconds()));
         return b.build();
     }
 
-    private void table(StageStatus.Builder b, long now, String table, LoadState state, String routeId, int staleSeconds) {
+    private void table(StageStatus.Builder b, long now, String table, LoadState state, String routeId, String consumeRouteId,
+            int staleSeconds) {
         long lastOk = state.lastSuccessMs();
         b.fact("last_batch_age " + table, lastOk == 0 ? "none yet" : age(now - lastOk));
         b.fact("failed_inserts " + table, state.failedAttempts());
         if (state.failingSinceMs() > 0) {
             b.problem("loader: inserts into " + table + " failing since " + VerifyText.clock(state.failingSinceMs())
                     + " (retrying, rows kept): " + state.lastError());
+        } else if (consumesNothingHere(consumeRouteId)) {
+            b.fact("partitions_here " + table, "0 (other runtimes of the group consume them)");
         } else if (now - Math.max(lastOk, startedMs) > staleSeconds * 1000L) {
             b.problem("loader: no batch loaded into " + table + " for " + age(now - Math.max(lastOk, startedMs)) + " ("
                     + routeId + " is " + routes.status(routeId) + ")");
         }
+    }
+
+    /** Several runtimes share the topics: one whose consumer holds none of their partitions has nothing to load. */
+    private boolean consumesNothingHere(String consumeRouteId) {
+        OffsetCommitListener commits = routes.context().getRegistry()
+                .lookupByNameAndType(ConsumeRoutes.COMMITS_BEAN_PREFIX + consumeRouteId, OffsetCommitListener.class);
+        return commits != null && commits.assignedPartitions() == 0;
     }
 }
