@@ -274,6 +274,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     lease = new CaptureLease(context, cdc.kafkaBootstrap(), cdc.leaseTopic(), cdc.leaseGroup(), runtime,
                             List.of(CaptureRoute.ROUTE_ID, CaptureRoute.WATCH_ROUTE_ID));
                     watchdog.leasedBy(lease);
+                    sender.guardedBy(lease::confirmedByKafka);
                     context.getRegistry().bind("captureLease", lease);
                 }
             } else {

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +55,8 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     private Thread thread;
     private Admin admin;
     private volatile long noHolderSinceMs;
+    /** This member's id in the lease group as of its last poll (the lease thread sets it). */
+    private volatile String memberId = "";
 
     /** The lease group as Kafka describes it: who holds the lease (null: nobody) and every member. */
     public record Status(String holder, List<String> members, long noHolderSinceMs) {
@@ -93,11 +97,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
 
     /** Asks Kafka who holds the lease and who else is in the group (for the verifier and the live view). */
     public synchronized Status describe() throws Exception {
-        if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
-        }
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
+        ConsumerGroupDescription d = describeGroup();
         String holder = null;
         List<String> members = new ArrayList<>();
         for (MemberDescription m : d.members()) {
@@ -114,6 +114,43 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
             noHolderSinceMs = now;
         }
         return new Status(holder, members, noHolderSinceMs);
+    }
+
+    private synchronized ConsumerGroupDescription describeGroup() throws Exception {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+        }
+        return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
+    }
+
+    /**
+     * Asks Kafka's group coordinator, not this runtime's last news of it, whether this member holds the lease
+     * now. A runtime that was paused or cut off still believes it holds the lease until its lease loop hears
+     * otherwise; starting Kafka transactions in that moment would fence the runtime that captures now
+     * ({@link KafkaChangeSender} asks this first). Throws when Kafka cannot be asked.
+     */
+    public boolean confirmedByKafka() throws Exception {
+        long deadline = System.currentTimeMillis() + SESSION_TIMEOUT_MS;
+        while (true) {
+            String me = memberId;
+            if (!held || me.isEmpty()) {
+                return false;
+            }
+            ConsumerGroupDescription d = describeGroup();
+            Optional<MemberDescription> mine = d.members().stream().filter(m -> m.consumerId().equals(me)).findFirst();
+            if (mine.isEmpty()) {
+                return false; // the coordinator dropped this member (its session timed out): another may hold the lease
+            }
+            if (d.state() == ConsumerGroupState.STABLE) {
+                return !mine.get().assignment().topicPartitions().isEmpty();
+            }
+            // rebalancing: Kafka describes no assignments until the group is stable again
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the lease group " + group + " is still rebalancing (" + d.state() + ")");
+            }
+            Thread.sleep(250);
+        }
     }
 
     @Override
@@ -144,6 +181,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
             consumer.subscribe(List.of(topic), this);
             while (running) {
                 consumer.poll(Duration.ofMillis(500)); // nothing is written there: polling keeps the membership
+                memberId = consumer.groupMetadata().memberId();
                 if (rejoin) {
                     rejoin = false;
                     consumer.unsubscribe(); // revoked: capture stops; then Kafka decides again who holds it
@@ -186,6 +224,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         if (partitions.isEmpty() || held) {
             return;
         }
+        memberId = consumer.groupMetadata().memberId(); // called inside poll, on the lease thread
         held = true;
         heldSinceMs = System.currentTimeMillis();
         LOG.info("capture lease: {} holds it; starting capture", runtimeName);
@@ -240,9 +279,17 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         }
     }
 
-    /** Restarts capture-changes (the watchdog's remedy) if, and only while, this runtime holds the lease. */
+    /**
+     * Restarts capture-changes (the watchdog's remedy) if, and only while, this runtime holds the lease as
+     * Kafka's coordinator sees it (a restart on a former holder would take the source's binlog connection
+     * from the one capturing now).
+     */
     synchronized boolean restartCapture(String route) throws Exception {
         if (!held) {
+            return false;
+        }
+        if (!confirmedByKafka()) {
+            stepDown("Kafka gives the lease to another member; not restarting capture here");
             return false;
         }
         context.getRouteController().stopRoute(route);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,8 @@ public class KafkaChangeSender implements Processor, Service {
     private boolean open;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean fenced;
+    /** CAPTURE_LEASE=true: asked before starting Kafka transactions (which fence whoever captures now). */
+    private volatile Callable<Boolean> leaseCheck;
 
     public KafkaChangeSender(String bootstrap) {
         this(bootstrap, null, null);
@@ -79,6 +82,16 @@ public class KafkaChangeSender implements Processor, Service {
         this.bootstrap = bootstrap;
         this.transactionalId = transactionalId;
         this.runtimeName = runtimeName;
+    }
+
+    /**
+     * Transactions start only after {@code check} confirms this runtime holds the capture lease
+     * ({@link CaptureLease#confirmedByKafka}): a producer of the shared transactional id started by a runtime
+     * that merely believes it holds the lease (it was paused, its lease loop has not yet heard) would fence the
+     * one that captures now. Not confirmed: this sender counts as fenced (the watchdog steps down).
+     */
+    public void guardedBy(Callable<Boolean> check) {
+        this.leaseCheck = check;
     }
 
     /**
@@ -126,6 +139,9 @@ public class KafkaChangeSender implements Processor, Service {
             // an open transaction of a capturer that vanished is aborted by the broker after this long
             p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
         }
+        if (transactionalId != null) {
+            confirmLease();
+        }
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p);
         if (transactionalId != null) {
             try {
@@ -150,6 +166,25 @@ public class KafkaChangeSender implements Processor, Service {
         created.close(Duration.ZERO);
         synchronized (lock) {
             return producer;
+        }
+    }
+
+    private void confirmLease() {
+        Callable<Boolean> check = leaseCheck;
+        if (check == null) {
+            return;
+        }
+        boolean held;
+        try {
+            held = check.call();
+        } catch (Exception e) {
+            throw new IllegalStateException("capture: cannot confirm with Kafka at " + bootstrap + " that this runtime holds the capture lease ("
+                    + e.getMessage() + "); not starting Kafka transactions as " + transactionalId, e);
+        }
+        if (!held) {
+            fenced = true;
+            throw new IllegalStateException("capture: Kafka gives the capture lease to another runtime; not starting Kafka transactions as "
+                    + transactionalId + " (that would fence the runtime capturing now); this one stops");
         }
     }
 
@@ -231,7 +266,13 @@ public class KafkaChangeSender implements Processor, Service {
      */
     void commit(String offsetsTopic, Map<byte[], byte[]> offsets) {
         synchronized (txLock) {
-            KafkaProducer<byte[], byte[]> p = producer();
+            KafkaProducer<byte[], byte[]> p;
+            try {
+                p = producer();
+            } catch (RuntimeException e) {
+                fail(e.getMessage());
+                throw e;
+            }
             if (p == null) {
                 throw new IllegalStateException("capture: the Kafka sender is stopped");
             }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,7 @@ class CaptureLeaseIT {
     private final Map<String, RuntimeProcess> runtimes = new LinkedHashMap<>();
     /** Every runtime started, also those stopped or killed since (their logs tell who held the lease when). */
     private final List<RuntimeProcess> all = new ArrayList<>();
+    private final Map<RuntimeProcess, String> names = new HashMap<>();
 
     @AfterEach
     void stopAll() throws Exception {
@@ -70,8 +73,10 @@ class CaptureLeaseIT {
                 "EVENT_RATE_PER_SECOND", "100", "FLUSH_INTERVAL_SECONDS", "1", "VERIFY_INTERVAL_SECONDS", "3"));
         env.put("LIVE_VIEW_CONTROLS", "true");
         RuntimeProcess r = RuntimeProcess.start(env);
+        System.out.printf("%s: pid %d, log %s%n", name, r.process.pid(), r.log);
         runtimes.put(name, r);
         all.add(r);
+        names.put(r, name);
         return r;
     }
 
@@ -88,6 +93,21 @@ class CaptureLeaseIT {
         }
         out.sort(null);
         return out.stream().map(l -> l.substring(24)).toList();
+    }
+
+    /** What every runtime logged about the lease and capture, in time order (for a failure's message). */
+    private String leaseLog() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (RuntimeProcess r : all) {
+            for (String line : r.log().split("\n")) {
+                if (line.contains("capture lease:") || line.contains("capture:") || line.contains("Fenced")) {
+                    String l = line.length() > 300 ? line.substring(0, 300) : line;
+                    lines.add(l.length() > 23 ? l.substring(0, 23) + " [" + names.get(r) + "]" + l.substring(23) : l);
+                }
+            }
+        }
+        lines.sort(null);
+        return String.join("\n", lines);
     }
 
     private String holderNow() throws Exception {
@@ -163,8 +183,12 @@ class CaptureLeaseIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> paused.log().contains("capture lease: " + second + " gives it up"));
             assertThat(third).as("took over from the paused one after %d ms", takeoverMs).isNotEqualTo(second);
             // once the successor has committed records of its own, none of the paused one's comes after them
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
-                    .untilAsserted(() -> assertNothingCommittedAfterTakeover(topic, second, third));
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
+                        .untilAsserted(() -> assertNothingCommittedAfterTakeover(topic, second, third));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\n" + leaseLog(), e);
+            }
 
             // 3. kill -9 of the capturer: another captures within 30 s
             long killedAt = System.currentTimeMillis();
@@ -231,11 +255,16 @@ class CaptureLeaseIT {
                 Header h = r.headers().lastHeader("piam.captured-by");
                 by.put(r, h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
             });
+            Map<String, Long> tenures = new TreeMap<>();
+            by.values().forEach(v -> tenures.merge(v, 1L, Long::sum));
+            String seen = "committed records by captured-by: " + tenures;
             long fencedTenure = by.values().stream().filter(v -> v.startsWith(fenced + "/"))
-                    .mapToLong(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).max().orElseThrow();
+                    .mapToLong(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).max()
+                    .orElseThrow(() -> new AssertionError("no committed record of " + fenced + "; " + seen));
             String fencedBy = fenced + "/" + fencedTenure;
             long successorTenure = by.values().stream().filter(v -> v.startsWith(successor + "/"))
-                    .mapToLong(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).filter(t -> t > fencedTenure).min().orElseThrow();
+                    .mapToLong(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).filter(t -> t > fencedTenure).min()
+                    .orElseThrow(() -> new AssertionError("no committed record of " + successor + " after " + fencedBy + "; " + seen));
             String successorBy = successor + "/" + successorTenure;
             Map<Integer, Long> firstOfSuccessor = new HashMap<>();
             Map<Integer, Long> lastOfFenced = new HashMap<>();
