@@ -7,18 +7,15 @@ import org.apache.camel.Processor;
 import org.apache.camel.Service;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,8 +67,7 @@ public class KafkaChangeSender implements Processor, Service {
     private boolean open;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean fenced;
-    /** CAPTURE_LEASE=true: asked before starting Kafka transactions (which fence whoever captures now). */
-    private volatile Callable<Boolean> leaseCheck;
+    private final CaptureProducers producers;
 
     public KafkaChangeSender(String bootstrap) {
         this(bootstrap, null, null);
@@ -82,16 +78,15 @@ public class KafkaChangeSender implements Processor, Service {
         this.bootstrap = bootstrap;
         this.transactionalId = transactionalId;
         this.runtimeName = runtimeName;
+        this.producers = new CaptureProducers(bootstrap, transactionalId);
     }
 
     /**
      * Transactions start only after {@code check} confirms this runtime holds the capture lease
-     * ({@link CaptureLease#confirmedByKafka}): a producer of the shared transactional id started by a runtime
-     * that merely believes it holds the lease (it was paused, its lease loop has not yet heard) would fence the
-     * one that captures now. Not confirmed: this sender counts as fenced (the watchdog steps down).
+     * ({@link CaptureProducers#guardedBy}); not confirmed, this sender counts as fenced (the watchdog steps down).
      */
     public void guardedBy(Callable<Boolean> check) {
-        this.leaseCheck = check;
+        producers.guardedBy(check);
     }
 
     /**
@@ -120,38 +115,12 @@ public class KafkaChangeSender implements Processor, Service {
                 return producer;
             }
         }
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "piam-capture");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(8L * 1024 * 1024));
-        // a broker that is away is waited for (retries in order); only a full buffer or a refusal fails
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 key
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 JSON from the encoder
-        if (transactionalId != null) {
-            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            // an open transaction of a capturer that vanished is aborted by the broker after this long
-            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
-        }
-        if (transactionalId != null) {
-            confirmLease();
-        }
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p);
-        if (transactionalId != null) {
-            try {
-                created.initTransactions(); // fences every earlier producer of this id, aborting what it left open
-            } catch (RuntimeException e) {
-                created.close(Duration.ZERO);
-                throw new IllegalStateException("capture: cannot start Kafka transactions as " + transactionalId + " at " + bootstrap
-                        + ": " + e.getMessage(), e);
-            }
-            LOG.info("capture: sending in Kafka transactions as {} (any earlier capturer of this id is fenced now)", transactionalId);
+        KafkaProducer<byte[], byte[]> created;
+        try {
+            created = producers.create();
+        } catch (CaptureProducers.LeaseNotHeldException e) {
+            fenced = true; // the watchdog steps down instead of restarting capture
+            throw e;
         }
         if (runtimeName != null) {
             capturedBy = (runtimeName + "/" + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
@@ -166,25 +135,6 @@ public class KafkaChangeSender implements Processor, Service {
         created.close(Duration.ZERO);
         synchronized (lock) {
             return producer;
-        }
-    }
-
-    private void confirmLease() {
-        Callable<Boolean> check = leaseCheck;
-        if (check == null) {
-            return;
-        }
-        boolean held;
-        try {
-            held = check.call();
-        } catch (Exception e) {
-            throw new IllegalStateException("capture: cannot confirm with Kafka at " + bootstrap + " that this runtime holds the capture lease ("
-                    + e.getMessage() + "); not starting Kafka transactions as " + transactionalId, e);
-        }
-        if (!held) {
-            fenced = true;
-            throw new IllegalStateException("capture: Kafka gives the capture lease to another runtime; not starting Kafka transactions as "
-                    + transactionalId + " (that would fence the runtime capturing now); this one stops");
         }
     }
 

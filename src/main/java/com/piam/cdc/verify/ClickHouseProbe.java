@@ -32,12 +32,15 @@ final class ClickHouseProbe {
     private final String db;
     private final List<String> tenants;
     private final String where;
+    private final long fromSec;
 
-    ClickHouseProbe(DataSource reader, String db, List<String> tenants, String where) {
+    /** @param fromSec RECONCILE_FROM (0: none): freshness counts only rows with a source time from then on */
+    ClickHouseProbe(DataSource reader, String db, List<String> tenants, String where, long fromSec) {
         this.reader = reader;
         this.db = db;
         this.tenants = tenants;
         this.where = where;
+        this.fromSec = fromSec;
     }
 
     Facts read() {
@@ -65,7 +68,7 @@ final class ClickHouseProbe {
                     f.lastCheckByConnector.put(rs.getString(1), rs.getLong(2));
                 }
             }
-            try (ResultSet rs = st.executeQuery(ClickHouseQueries.freshnessRecent(db))) {
+            try (ResultSet rs = st.executeQuery(ClickHouseQueries.freshnessRecent(db, fromSec))) {
                 rs.next();
                 f.freshnessRows = rs.getLong(1);
                 f.freshnessP95Ms = f.freshnessRows == 0 ? 0 : rs.getDouble(2);

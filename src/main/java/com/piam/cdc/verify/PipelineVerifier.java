@@ -51,7 +51,8 @@ public class PipelineVerifier {
         Routes routes = new Routes(context);
         this.mysqlProbe = new MysqlProbe(mysql, settings.cdc().mysqlHost() + ":" + settings.cdc().mysqlPort(), capture);
         String clickHouseServer = VerifyText.hostPort(settings.clickHouseJdbcUrl());
-        this.clickHouseProbe = new ClickHouseProbe(clickHouse, settings.clickHouseDatabase(), settings.tenants(), clickHouseServer);
+        this.clickHouseProbe = new ClickHouseProbe(clickHouse, settings.clickHouseDatabase(), settings.tenants(), clickHouseServer,
+                settings.verify().reconcile().fromSec());
 
         List<Stage> list = new ArrayList<>();
         list.add(new RoutesStage(context));

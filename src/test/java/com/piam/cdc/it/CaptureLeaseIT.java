@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three runtimes with CAPTURE_LEASE=true on 6-partition topics, the generator at 100 events/s on whichever
+ * Three runtimes with CAPTURE_LEASE=true on 6-partition topics, the generator at 200 events/s on whichever
  * captures: Kafka's group picks one capturer; a graceful stop of it hands capture over without a gap (rows
  * written straight into MariaDB during the hand-over arrive); a capturer paused with SIGSTOP until its lease
  * is gone is fenced: once resumed it commits not one record after the new capturer's first, and steps down;
@@ -70,7 +70,7 @@ class CaptureLeaseIT {
     private RuntimeProcess start(String name) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("INGEST_MODE", "cdc", "CAPTURE_LEASE", "true", "RUNTIME_NAME", name,
                 "TOPIC_PREFIX", run, "KAFKA_GROUP_ID", run, "KAFKA_TOPIC_PARTITIONS", "6", "CAPTURE_SNAPSHOT_MODE", "no_data",
-                "EVENT_RATE_PER_SECOND", "100", "FLUSH_INTERVAL_SECONDS", "1", "VERIFY_INTERVAL_SECONDS", "3"));
+                "EVENT_RATE_PER_SECOND", "200", "FLUSH_INTERVAL_SECONDS", "1", "VERIFY_INTERVAL_SECONDS", "3"));
         env.put("LIVE_VIEW_CONTROLS", "true");
         RuntimeProcess r = RuntimeProcess.start(env);
         System.out.printf("%s: pid %d, log %s%n", name, r.process.pid(), r.log);
