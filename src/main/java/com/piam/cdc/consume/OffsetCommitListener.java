@@ -52,6 +52,15 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
     private volatile long lag = -1;
     /** Partitions the consumer holds, as of the last poll (-1: not polled yet). */
     private volatile int assignedPartitions = -1;
+    /** Records read again while their first copy is still held here (only the consumer thread counts). */
+    private long redelivered;
+    private long redeliveredLogged;
+
+    /**
+     * Exchange property (true) on a record read again while this runtime still holds its first copy:
+     * the consume route drops it.
+     */
+    public static final String REDELIVERED = "piam.kafka.redelivered";
 
     /** Received and settled offsets of one partition. */
     static final class PartitionProgress {
@@ -60,6 +69,11 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         private long nextAfterReceived = -1;
         private long committed = -1;
         private long lastPosition = -1;
+
+        /** Whether the record at {@code offset} was received before (since this runtime was given the partition). */
+        synchronized boolean receivedBefore(long offset) {
+            return offset < nextAfterReceived;
+        }
 
         synchronized void received(long offset, long nowMs) {
             open.putIfAbsent(offset, nowMs);
@@ -109,6 +123,27 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
     public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
         TopicPartition partition = record.partition;
         long offset = record.recordOffset;
+        PartitionProgress progress = partitions.get(partition);
+        if (progress != null && progress.receivedBefore(offset)) {
+            // read again, not new: camel-kafka seeks back to the last commit when a paused consumer resumes
+            // (FeedPause), while this runtime still holds the first copy (buffered, or loaded and not yet
+            // committed), which settles the offset; the copy is dropped (RecordIntake) instead of loaded twice
+            redelivered++;
+            if (exchange != null && exchange.exchange != null) {
+                exchange.exchange.setProperty(REDELIVERED, true);
+            }
+            return new KafkaManualCommit() {
+                @Override
+                public void commit() {
+                    // the first copy's handle settles this offset
+                }
+
+                @Override
+                public String toString() {
+                    return partition + "@" + offset + " (read again)";
+                }
+            };
+        }
         received(partition, offset);
         return new KafkaManualCommit() {
             @Override
@@ -154,6 +189,11 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
             total += l.getAsLong();
         }
         lag = total;
+        if (redelivered > redeliveredLogged) {
+            LOG.info("{} record(s) read again after the consumer resumed were already held here: not loaded twice",
+                    redelivered - redeliveredLogged);
+            redeliveredLogged = redelivered;
+        }
         // a partition that moved to another consumer: its records are re-read there from the last commit
         partitions.keySet().removeIf(p -> !assigned.contains(p));
         // afterConsume runs after a poll, before its records are processed: a position that did not move

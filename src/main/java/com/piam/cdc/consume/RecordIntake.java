@@ -64,6 +64,10 @@ final class RecordIntake implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (exchange.getProperty(OffsetCommitListener.REDELIVERED, false, Boolean.class)) {
+            exchange.setRouteStop(true); // its first copy is loaded (or on its way): see OffsetCommitListener
+            return;
+        }
         Message in = exchange.getMessage();
         TopicPartition partition = new TopicPartition(in.getHeader(KafkaConstants.TOPIC, String.class),
                 in.getHeader(KafkaConstants.PARTITION, Integer.class));

@@ -1,5 +1,9 @@
 package com.piam.cdc.it;
 
+import com.piam.cdc.consume.ConsumeRoutes;
+import com.piam.cdc.consume.OffsetCommitListener;
+import org.apache.camel.Consumer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -114,6 +118,38 @@ class JmxRouteControlIT extends PipelineITSupport {
     }
 
     /**
+     * camel-kafka seeks a resumed consumer back to the last commit: records the consume route had already
+     * handed over are read again. Made certain here: the load route stopped (its feeder paused), the feeder
+     * resumed by hand so records pile up unsettled in the buffer, then paused and resumed once more (the
+     * seek). Started, the loader loads each row once: the copies read again are dropped.
+     */
+    @Test
+    void recordsReadAgainAfterAResumeAreNotLoadedTwice() throws Exception {
+        String prefix = "it-jmxagain-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String mine = " WHERE event_id LIKE '" + prefix + "%'";
+        Consumer feeder = context.getRoute("consume-access-events").getConsumer();
+        OffsetCommitListener commits = bean(ConsumeRoutes.COMMITS_BEAN_PREFIX + "consume-access-events", OffsetCommitListener.class);
+        context.getRouteController().stopRoute("load-access-events");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ServiceHelper.isSuspended(feeder));
+        ServiceHelper.resumeService(feeder); // reads on into the stopped loader's buffer: nothing settles
+        try (Connection db = Cloudgate.connect()) {
+            Cloudgate.insertAccessEvents(db, prefix, 0, 300);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> commits.lag() == 0 && commits.heldBack(0).stream()
+                .anyMatch(h -> h.contains("records not yet loaded")));
+        ServiceHelper.suspendService(feeder);
+        Thread.sleep(1500); // a poll applies the pause
+        ServiceHelper.resumeService(feeder); // the next poll seeks back to the last commit and reads the 300 again
+        Thread.sleep(3000);
+        context.getRouteController().startRoute("load-access-events");
+        await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix)) == 300);
+        Thread.sleep(2000); // a second copy, if any, lands now
+        assertThat(clickHouse("SELECT uniqExact(event_id) FROM piam.fact_access_events" + mine)).isEqualTo(300);
+        assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("raw rows: none loaded twice").isEqualTo(300);
+        assertThat(commits.heldBack(0)).as("every record settled").isEmpty();
+    }
+
+    /**
      * The loader stopped while rows keep arriving (the consume route goes on filling its buffer): the
      * stop finishes without being forced (the batch in hand is written, not dropped), and once
      * started again every row is loaded once and the lag drains (commits go on after the restart).
@@ -165,6 +201,9 @@ class JmxRouteControlIT extends PipelineITSupport {
                     .as("converged rows: each source key once").containsExactlyInAnyOrderElementsOf(source);
             assertThat(ClickHouseQuery.column("SELECT DISTINCT event_id FROM piam.fact_access_events" + mine))
                     .as("raw rows: no other key").containsExactlyInAnyOrderElementsOf(source);
+            // the consumer resumed at the last commit: records it had handed over before the pause are read
+            // again, and must not be loaded a second time
+            assertThat(clickHouse("SELECT count() FROM piam.fact_access_events" + mine)).as("raw rows: none loaded twice").isEqualTo(total);
         }
     }
 }
