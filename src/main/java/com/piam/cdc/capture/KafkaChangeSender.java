@@ -108,7 +108,7 @@ public class KafkaChangeSender implements Processor, Service {
         LIVE.add(this);
     }
 
-    /** The producer, made (and for transactions initialized, fencing any earlier one) on first use. */
+    /** The producer, made (and for transactions initialized, fencing any earlier one) on first use; failure() says why it could not be. */
     private KafkaProducer<byte[], byte[]> producer() {
         synchronized (lock) {
             if (producer != null || !open) {
@@ -118,8 +118,11 @@ public class KafkaChangeSender implements Processor, Service {
         KafkaProducer<byte[], byte[]> created;
         try {
             created = producers.create();
-        } catch (CaptureProducers.LeaseNotHeldException e) {
-            fenced = true; // the watchdog steps down instead of restarting capture
+        } catch (RuntimeException e) {
+            if (e instanceof CaptureProducers.LeaseNotHeldException) {
+                fenced = true; // the watchdog steps down instead of restarting capture
+            }
+            fail(e.getMessage());
             throw e;
         }
         if (runtimeName != null) {
@@ -170,8 +173,7 @@ public class KafkaChangeSender implements Processor, Service {
             try {
                 p = producer();
             } catch (RuntimeException e) {
-                fail(e.getMessage());
-                return;
+                return; // failure() says why; offsets stay before this change
             }
             synchronized (lock) {
                 if (p == null) {
@@ -216,13 +218,7 @@ public class KafkaChangeSender implements Processor, Service {
      */
     void commit(String offsetsTopic, Map<byte[], byte[]> offsets) {
         synchronized (txLock) {
-            KafkaProducer<byte[], byte[]> p;
-            try {
-                p = producer();
-            } catch (RuntimeException e) {
-                fail(e.getMessage());
-                throw e;
-            }
+            KafkaProducer<byte[], byte[]> p = producer();
             if (p == null) {
                 throw new IllegalStateException("capture: the Kafka sender is stopped");
             }

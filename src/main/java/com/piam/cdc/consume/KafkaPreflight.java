@@ -7,6 +7,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +23,11 @@ import org.apache.kafka.common.config.ConfigResource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,16 +56,60 @@ public final class KafkaPreflight {
             return;
         }
         Map<String, NewPartitions> more = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) -> {
+        describe(admin, topics).forEach((name, d) -> {
             if (d.partitions().size() < cdc.topicPartitions()) {
                 more.put(name, NewPartitions.increaseTo(cdc.topicPartitions()));
                 LOG.info("Kafka: {} grows from {} to {} partitions (KAFKA_TOPIC_PARTITIONS)", name, d.partitions().size(),
                         cdc.topicPartitions());
             }
         });
-        if (!more.isEmpty()) {
-            admin.createPartitions(more).all().get(10, TimeUnit.SECONDS);
+        if (more.isEmpty()) {
+            return;
         }
+        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createPartitions(more).values().entrySet()) {
+            try {
+                f.getValue().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof InvalidPartitionsException)) {
+                    throw e;
+                }
+                // another runtime starting at the same moment grew it first
+                LOG.info("Kafka: {} already grown ({})", f.getKey(), e.getCause().getMessage());
+            }
+        }
+    }
+
+    /** The topics' descriptions; one another runtime has just created may take a moment to be known to the broker. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 10) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Creates the topics; one that exists by now was created by another runtime starting at the same moment
+     * (RUNTIMES=3 make demo starts three at once): fine, and returned so that it is grown like any existing one.
+     */
+    private static Set<String> create(Admin admin, List<NewTopic> topics) throws Exception {
+        Set<String> createdElsewhere = new HashSet<>();
+        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createTopics(topics).values().entrySet()) {
+            try {
+                f.getValue().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                createdElsewhere.add(f.getKey());
+            }
+        }
+        return createdElsewhere;
     }
 
     public static void check(PipelineSettings.Cdc cdc) {
@@ -98,7 +149,7 @@ public final class KafkaPreflight {
             }
             grow(admin, cdc, existing);
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+                grow(admin, cdc, create(admin, missing));
             }
             if (!dlqSize.isEmpty()) {
                 admin.incrementalAlterConfigs(dlqSize).all().get(10, TimeUnit.SECONDS);
