@@ -52,6 +52,8 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
     private volatile long lag = -1;
     /** Partitions the consumer holds, as of the last poll (-1: not polled yet). */
     private volatile int assignedPartitions = -1;
+    /** Since when the consumer holds at least one partition (0: none, or not polled yet). */
+    private volatile long consumingSinceMs;
     /** Records read again while their first copy is still held here (only the consumer thread counts). */
     private long redelivered;
     private long redeliveredLogged;
@@ -178,7 +180,7 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
             return true;
         }
         Set<TopicPartition> assigned = consumer.assignment();
-        assignedPartitions = assigned.size();
+        assigned(assigned.size(), System.currentTimeMillis());
         long total = 0;
         for (TopicPartition p : assigned) {
             var l = consumer.currentLag(p);
@@ -302,6 +304,24 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
     /** Partitions this runtime's consumer holds (0: other members of the group have them all; -1: not polled yet). */
     public int assignedPartitions() {
         return assignedPartitions;
+    }
+
+    /**
+     * Since when this runtime's consumer holds partitions (epoch ms; 0 while it holds none): a runtime given a
+     * partition in a fail-over has had nothing to load before, so its loader's stale clock starts here.
+     */
+    public long consumingSinceMs() {
+        return consumingSinceMs;
+    }
+
+    /** After a poll: how many partitions the consumer holds now. */
+    void assigned(int partitions, long nowMs) {
+        if (partitions == 0) {
+            consumingSinceMs = 0;
+        } else if (assignedPartitions <= 0) {
+            consumingSinceMs = nowMs;
+        }
+        assignedPartitions = partitions;
     }
 
     /** Records the consume route has not read yet (-1 until known): the piam_kafka_consumer_lag gauge. */

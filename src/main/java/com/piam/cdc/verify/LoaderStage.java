@@ -50,16 +50,29 @@ final class LoaderStage implements Stage {
                     + " (retrying, rows kept): " + state.lastError());
         } else if (consumesNothingHere(consumeRouteId)) {
             b.fact("partitions_here " + table, "0 (other runtimes of the group consume them)");
-        } else if (now - Math.max(lastOk, startedMs) > staleSeconds * 1000L) {
-            b.problem("loader: no batch loaded into " + table + " for " + age(now - Math.max(lastOk, startedMs)) + " ("
-                    + routeId + " is " + routes.status(routeId) + ")");
+        } else {
+            // nothing to load is expected before start-up, or before a fail-over gave this runtime partitions
+            long since = Math.max(Math.max(lastOk, startedMs), consumingSinceMs(consumeRouteId));
+            if (now - since > staleSeconds * 1000L) {
+                b.problem("loader: no batch loaded into " + table + " for " + age(now - since) + " ("
+                        + routeId + " is " + routes.status(routeId) + ")");
+            }
         }
+    }
+
+    private OffsetCommitListener commits(String consumeRouteId) {
+        return routes.context().getRegistry()
+                .lookupByNameAndType(ConsumeRoutes.COMMITS_BEAN_PREFIX + consumeRouteId, OffsetCommitListener.class);
     }
 
     /** Several runtimes share the topics: one whose consumer holds none of their partitions has nothing to load. */
     private boolean consumesNothingHere(String consumeRouteId) {
-        OffsetCommitListener commits = routes.context().getRegistry()
-                .lookupByNameAndType(ConsumeRoutes.COMMITS_BEAN_PREFIX + consumeRouteId, OffsetCommitListener.class);
+        OffsetCommitListener commits = commits(consumeRouteId);
         return commits != null && commits.assignedPartitions() == 0;
+    }
+
+    private long consumingSinceMs(String consumeRouteId) {
+        OffsetCommitListener commits = commits(consumeRouteId);
+        return commits == null ? 0 : commits.consumingSinceMs();
     }
 }
