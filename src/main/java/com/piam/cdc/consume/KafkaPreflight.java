@@ -66,17 +66,29 @@ public final class KafkaPreflight {
         if (more.isEmpty()) {
             return;
         }
-        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createPartitions(more).values().entrySet()) {
+        // another runtime starting at the same moment may have grown it first
+        for (String grown : awaitEach(admin.createPartitions(more).values(), InvalidPartitionsException.class)) {
+            LOG.info("Kafka: {} already grown by another runtime", grown);
+        }
+    }
+
+    /**
+     * Waits for each topic's result; a topic whose request failed with {@code raced} (another runtime did the
+     * same at the same moment) is returned instead of failing the preflight.
+     */
+    private static Set<String> awaitEach(Map<String, KafkaFuture<Void>> results, Class<? extends Exception> raced) throws Exception {
+        Set<String> lost = new HashSet<>();
+        for (Map.Entry<String, KafkaFuture<Void>> f : results.entrySet()) {
             try {
                 f.getValue().get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof InvalidPartitionsException)) {
+                if (!raced.isInstance(e.getCause())) {
                     throw e;
                 }
-                // another runtime starting at the same moment grew it first
-                LOG.info("Kafka: {} already grown ({})", f.getKey(), e.getCause().getMessage());
+                lost.add(f.getKey());
             }
         }
+        return lost;
     }
 
     /** The topics' descriptions; one another runtime has just created may take a moment to be known to the broker. */
@@ -98,18 +110,7 @@ public final class KafkaPreflight {
      * (RUNTIMES=3 make demo starts three at once): fine, and returned so that it is grown like any existing one.
      */
     private static Set<String> create(Admin admin, List<NewTopic> topics) throws Exception {
-        Set<String> createdElsewhere = new HashSet<>();
-        for (Map.Entry<String, KafkaFuture<Void>> f : admin.createTopics(topics).values().entrySet()) {
-            try {
-                f.getValue().get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-                createdElsewhere.add(f.getKey());
-            }
-        }
-        return createdElsewhere;
+        return awaitEach(admin.createTopics(topics).values(), TopicExistsException.class);
     }
 
     public static void check(PipelineSettings.Cdc cdc) {
