@@ -106,6 +106,32 @@ public final class KafkaPreflight {
     }
 
     /**
+     * Waits until the broker reports at least KAFKA_TOPIC_PARTITIONS partitions for each CDC topic. A topic just
+     * grown (here or by another runtime) is known to the controller before the broker's metadata shows it; a
+     * consumer joining on the old figure would leave the new partitions unread until its next metadata refresh.
+     */
+    private static void awaitPartitions(Admin admin, PipelineSettings.Cdc cdc) throws Exception {
+        List<String> topics = List.of(cdc.accessEventTopic(), cdc.connectorHealthTopic());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Map<String, Integer> fewer = new HashMap<>();
+            describe(admin, topics).forEach((name, d) -> {
+                if (d.partitions().size() < cdc.topicPartitions()) {
+                    fewer.put(name, d.partitions().size());
+                }
+            });
+            if (fewer.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker still reports " + fewer + " partitions 10 s after asking for "
+                        + cdc.topicPartitions() + " (KAFKA_TOPIC_PARTITIONS)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Creates the topics; one that exists by now was created by another runtime starting at the same moment
      * (RUNTIMES=3 make demo starts three at once): fine, and returned so that it is grown like any existing one.
      */
@@ -152,6 +178,7 @@ public final class KafkaPreflight {
             if (!missing.isEmpty()) {
                 grow(admin, cdc, create(admin, missing));
             }
+            awaitPartitions(admin, cdc);
             if (!dlqSize.isEmpty()) {
                 admin.incrementalAlterConfigs(dlqSize).all().get(10, TimeUnit.SECONDS);
             }

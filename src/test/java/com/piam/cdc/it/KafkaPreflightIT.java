@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Several runtimes starting at the same moment (RUNTIMES=3 make demo) each find the topics missing and create
  * them: every one passes the Kafka preflight (one of three used to stop with TopicExistsException), and the
- * topics end up as asked; started again with more partitions, all at once, they grow them once.
+ * topics end up as asked; started again with more partitions, all at once, they grow them, and the broker reports the new
+ * figure as soon as the preflight has passed.
  */
 class KafkaPreflightIT {
 
@@ -75,10 +76,14 @@ class KafkaPreflightIT {
             assertThat(partitions(admin, three.accessEventTopic())).isEqualTo(3);
             assertThat(partitions(admin, three.offsetsTopic())).isEqualTo(1);
 
-            PipelineSettings.Cdc six = settings(prefix, 6);
-            assertThat(atOnce(4, six)).as("four runtimes growing the topics at once").containsOnlyNulls();
-            assertThat(partitions(admin, six.accessEventTopic())).isEqualTo(6);
-            assertThat(partitions(admin, six.connectorHealthTopic())).isEqualTo(6);
+            // each round grows them one more; the broker must report the new figure once the preflight has passed
+            // (a consumer joining on an older figure would leave the new partitions unread for minutes)
+            for (int n = 4; n <= 9; n++) {
+                PipelineSettings.Cdc more = settings(prefix, n);
+                assertThat(atOnce(4, more)).as("four runtimes growing the topics to %d at once", n).containsOnlyNulls();
+                assertThat(partitions(admin, more.accessEventTopic())).as("partitions after growing to %d", n).isEqualTo(n);
+                assertThat(partitions(admin, more.connectorHealthTopic())).as("partitions after growing to %d", n).isEqualTo(n);
+            }
         }
     }
 
