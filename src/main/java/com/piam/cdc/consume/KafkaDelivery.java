@@ -47,6 +47,12 @@ final class KafkaDelivery implements Delivery {
         commits.settled(partition, offset);
     }
 
+    /** Read again from Kafka (the consumer seeks back to it), unless it was settled meanwhile. */
+    @Override
+    public void abandoned() {
+        commits.abandoned(partition, offset);
+    }
+
     /** The record was nothing to load (a tombstone): settled as it is. */
     void skip() {
         commits.settled(partition, offset);

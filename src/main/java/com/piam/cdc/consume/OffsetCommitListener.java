@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -63,63 +62,6 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
      * the consume route drops it.
      */
     public static final String REDELIVERED = "piam.kafka.redelivered";
-
-    /** Received and settled offsets of one partition. */
-    static final class PartitionProgress {
-        /** Received, not yet settled: offset -> when received (epoch ms). */
-        private final TreeMap<Long, Long> open = new TreeMap<>();
-        private long nextAfterReceived = -1;
-        private long committed = -1;
-        private long lastPosition = -1;
-
-        /** Whether the record at {@code offset} was received before (since this runtime was given the partition). */
-        synchronized boolean receivedBefore(long offset) {
-            return offset < nextAfterReceived;
-        }
-
-        synchronized void received(long offset, long nowMs) {
-            open.putIfAbsent(offset, nowMs);
-            nextAfterReceived = Math.max(nextAfterReceived, offset + 1);
-        }
-
-        synchronized void settled(long offset) {
-            open.remove(offset);
-        }
-
-        /** The offset to commit: the first unsettled record, or the one after the last received; -1 if none yet. */
-        synchronized long safe() {
-            return open.isEmpty() ? nextAfterReceived : open.firstKey();
-        }
-
-        /** When the first unsettled record was received (0 if none). */
-        synchronized long oldestOpenSinceMs() {
-            return open.isEmpty() ? 0 : open.firstEntry().getValue();
-        }
-
-        synchronized int openCount() {
-            return open.size();
-        }
-
-        /**
-         * The consumer's position after a poll. Unchanged since the last poll, with every record received
-         * settled, everything before it was read: what lies between is no record for us (a transaction's
-         * commit marker, an aborted transaction's records) and may be committed past.
-         */
-        synchronized void position(long position) {
-            if (position == lastPosition && open.isEmpty() && nextAfterReceived >= 0 && position > nextAfterReceived) {
-                nextAfterReceived = position;
-            }
-            lastPosition = position;
-        }
-
-        synchronized boolean commitNeeded(long safe) {
-            return safe > committed;
-        }
-
-        synchronized void committed(long offset) {
-            committed = Math.max(committed, offset);
-        }
-    }
 
     @Override
     public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
@@ -164,6 +106,17 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         partitions.computeIfAbsent(partition, p -> new PartitionProgress()).received(offset, System.currentTimeMillis());
     }
 
+    /**
+     * The copy held here of the record at {@code offset} was lost (its batch failed unexpectedly): it is not
+     * committed past, and after the next poll the consumer seeks back to read it again ({@link #afterConsume}).
+     */
+    public void abandoned(TopicPartition partition, long offset) {
+        PartitionProgress p = partitions.get(partition);
+        if (p != null) {
+            p.abandon(offset);
+        }
+    }
+
     /** The record at {@code offset} is loaded or set aside: its offset may be committed once all before it are. */
     public void settled(TopicPartition partition, long offset) {
         PartitionProgress p = partitions.get(partition);
@@ -192,7 +145,7 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         }
         lag = total;
         if (redelivered > redeliveredLogged) {
-            LOG.info("{} record(s) read again after the consumer resumed were already held here: not loaded twice",
+            LOG.info("{} record(s) read again (the consumer resumed or sought back) were already held here: not loaded twice",
                     redelivered - redeliveredLogged);
             redeliveredLogged = redelivered;
         }
@@ -200,7 +153,16 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         partitions.keySet().removeIf(p -> !assigned.contains(p));
         // afterConsume runs after a poll, before its records are processed: a position that did not move
         // over a poll was fully processed (transaction markers behind the last record are committed past)
-        partitions.forEach((p, progress) -> progress.position(consumer.position(p)));
+        partitions.forEach((p, progress) -> {
+            long rewind = progress.takeRewind();
+            if (rewind >= 0) {
+                // the records of this poll are still processed; the next poll starts here
+                LOG.warn("Reading {} again from offset {}: {} record(s) there were lost with a batch that failed "
+                        + "(the others read again are dropped, their first copies are held)", p, rewind, progress.abandonedCount());
+                consumer.seek(p, rewind);
+            }
+            progress.position(consumer.position(p));
+        });
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         partitions.forEach((p, progress) -> {
             long safe = progress.safe();

@@ -91,18 +91,26 @@ final class RecordIntake implements Processor {
                 return;
             }
             in.setBody(change.deliveredBy(delivery));
-        } catch (BadRecordException e) {
-            String reason = e.getMessage();
-            String dlq = RecordFormat.deadLetterTopic(partition.topic());
-            retry.run("setting aside " + delivery.where() + " on " + dlq,
-                    () -> "partition " + partition + " waits at offset " + offset + " (not committed past it)",
-                    () -> {
-                        delivery.setAside(reason, "consume");
-                        return null;
-                    });
-            setAside.record(table, reason, delivery.where() + " -> " + dlq);
-            LOG.warn("Set aside record {}: {} -> {}", delivery.where(), reason, dlq);
-            exchange.setRouteStop(true);
+        } catch (BadRecordException | RuntimeException e) {
+            // an unexpected failure of the mapping (a value it did not foresee) sets the record aside as well
+            String reason = e instanceof BadRecordException ? e.getMessage() : "could not be mapped: " + Retry.rootMessage(e);
+            setAside(exchange, delivery, partition, offset, reason);
+        } catch (Error e) {
+            delivery.abandoned(); // e.g. out of memory: read again, not skipped
+            throw e;
         }
+    }
+
+    private void setAside(Exchange exchange, KafkaDelivery delivery, TopicPartition partition, long offset, String reason) {
+        String dlq = RecordFormat.deadLetterTopic(partition.topic());
+        retry.run("setting aside " + delivery.where() + " on " + dlq,
+                () -> "partition " + partition + " waits at offset " + offset + " (not committed past it)",
+                () -> {
+                    delivery.setAside(reason, "consume");
+                    return null;
+                });
+        setAside.record(table, reason, delivery.where() + " -> " + dlq);
+        LOG.warn("Set aside record {}: {} -> {}", delivery.where(), reason, dlq);
+        exchange.setRouteStop(true);
     }
 }

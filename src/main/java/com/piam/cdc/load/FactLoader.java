@@ -101,6 +101,9 @@ public class FactLoader {
             if (batch.size() > 0) {
                 load(table, state, batch, () -> backlog(exchange));
             }
+        } catch (RuntimeException | Error e) {
+            abandon(table, batch, e);
+            throw e;
         } finally {
             budget.release(batch.bytes()); // loaded, set aside or abandoned at stop: the room is free again
         }
@@ -155,6 +158,26 @@ public class FactLoader {
             LOG.info("Loaded {} rows into {} and deleted {} by key in {} ms", loaded.size(), table.name(), deletesByKey.size(), ms);
         } else {
             LOG.info("Loaded {} rows into {} in {} ms", loaded.size(), table.name(), ms);
+        }
+    }
+
+    /**
+     * A batch that failed otherwise than by ClickHouse refusing rows (those are retried or set aside): an Error
+     * such as running out of memory, or the stop abandoning a retry. Its rows not settled yet are read again
+     * from their source (on the CDC path the consumer seeks back to them); without that their offsets would
+     * hold the partition's commits until a restart.
+     */
+    private static void abandon(FactTable<?> table, LoadBatch batch, Throwable e) {
+        long withSource = 0;
+        for (Change<?> c : batch.changes()) {
+            if (c.delivery() != null) {
+                c.delivery().abandoned();
+                withSource++;
+            }
+        }
+        if (!(e instanceof Retry.Abandoned)) { // the stop's own abandoning is logged where it happens
+            LOG.error("A batch of {} rows for {} failed ({}): {}", batch.size(), table.name(), Retry.rootMessage(e),
+                    withSource > 0 ? "its rows not loaded yet are read again from Kafka" : "its rows are not loaded");
         }
     }
 

@@ -9,7 +9,7 @@ class PartitionProgressTest {
 
     @Test
     void theCommitPointIsTheFirstUnsettledRecord() {
-        OffsetCommitListener.PartitionProgress p = new OffsetCommitListener.PartitionProgress();
+        PartitionProgress p = new PartitionProgress();
         p.received(10, 0);
         p.received(11, 0);
         p.received(12, 0);
@@ -22,7 +22,7 @@ class PartitionProgressTest {
 
     @Test
     void aCommitMarkerBehindTheLastRecordIsPassedOnceAPollFoundNothingMore() {
-        OffsetCommitListener.PartitionProgress p = new OffsetCommitListener.PartitionProgress();
+        PartitionProgress p = new PartitionProgress();
         p.position(13);          // after the poll that returned 10..12: not processed yet
         p.received(10, 0);
         p.received(11, 0);
@@ -39,7 +39,7 @@ class PartitionProgressTest {
 
     @Test
     void notPastRecordsStillOpenOrNotYetProcessed() {
-        OffsetCommitListener.PartitionProgress p = new OffsetCommitListener.PartitionProgress();
+        PartitionProgress p = new PartitionProgress();
         p.received(10, 0);
         p.position(11);
         p.position(11);
@@ -50,5 +50,34 @@ class PartitionProgressTest {
         p.received(11, 0);
         p.position(14);          // unchanged, but 11 is open
         assertThat(p.safe()).isEqualTo(11);
+    }
+
+    @Test
+    void anAbandonedRecordHoldsTheCommitPointAndIsTakenWhenReadAgain() {
+        PartitionProgress p = new PartitionProgress();
+        for (long o = 10; o <= 14; o++) {
+            p.received(o, 0);
+        }
+        p.settled(10);
+        p.settled(11);
+        assertThat(p.abandon(11)).as("settled already: nothing to read again").isFalse();
+        assertThat(p.abandon(12)).isTrue();
+        assertThat(p.abandon(13)).isTrue();
+        assertThat(p.takeRewind()).isEqualTo(12);
+        assertThat(p.takeRewind()).as("seek once").isEqualTo(-1);
+        p.settled(14);              // a later batch was loaded: still not committed past the lost ones
+        assertThat(p.safe()).isEqualTo(12);
+
+        // read again from 12: 12 and 13 are taken, 14 (held, settled) is dropped
+        assertThat(p.receivedBefore(12)).isFalse();
+        p.received(12, 5);
+        assertThat(p.receivedBefore(13)).isFalse();
+        p.received(13, 5);
+        assertThat(p.receivedBefore(14)).isTrue();
+        assertThat(p.receivedBefore(12)).as("its new copy is held now").isTrue();
+        assertThat(p.abandonedCount()).isZero();
+        p.settled(12);
+        p.settled(13);
+        assertThat(p.safe()).isEqualTo(15);
     }
 }
