@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,11 +103,12 @@ class CdcPipelineIT extends PipelineITSupport {
                  "pacs_source":"GENETEC","pacs_event_id":"syn-1","raw_payload":"{}","suspicious_flag":0,
                  "suspicious_reason":null,"suspicious_score":0.0,"processed_at":1795420705600,"__op":"c","__ts_ms":%d}""";
         String badKey = prefix + "bad";
+        RecordMetadata bad;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            producer.send(new ProducerRecord<>(TOPIC, badKey, "{\"event_id\":\"" + badKey + "\",\"__op\":\"c\"}")).get();
+            bad = producer.send(new ProducerRecord<>(TOPIC, badKey, "{\"event_id\":\"" + badKey + "\",\"__op\":\"c\"}")).get();
             for (int i = 0; i < 3; i++) {
                 String id = prefix + "connect-" + i;
                 producer.send(new ProducerRecord<>(TOPIC, "{\"event_id\":\"" + id + "\"}",
@@ -140,7 +142,7 @@ class CdcPipelineIT extends PipelineITSupport {
             assertThat(new String(found.headers().lastHeader(RecordFormat.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo("tenant_id is missing");
             assertThat(new String(found.headers().lastHeader(RecordFormat.DLQ_SOURCE_HEADER).value(), StandardCharsets.UTF_8))
-                    .startsWith(TOPIC + "/0/");
+                    .isEqualTo(TOPIC + "/" + bad.partition() + "/" + bad.offset());
         }
         // the operator sees the set-aside records in the verifier's Kafka stage
         PipelineStatus status = bean("pipelineVerifier", PipelineVerifier.class).verify();
@@ -149,6 +151,6 @@ class CdcPipelineIT extends PipelineITSupport {
         // and the verdict names it: DEGRADED for the next 10 minutes, with the newest reason
         StageStatus rejected = status.stages().stream().filter(st -> st.stage().equals("rejected")).findFirst().orElseThrow();
         assertThat(rejected.ok()).isFalse();
-        assertThat(status.reasons()).contains("set aside in the last 10 minutes", "tenant_id is missing", TOPIC + "/0@");
+        assertThat(status.reasons()).contains("set aside in the last 10 minutes", "tenant_id is missing", TOPIC + "/" + bad.partition() + "@" + bad.offset());
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,11 +66,12 @@ class DeadLetterHoldIT extends PipelineITSupport {
                 RecordMetadata bad = producer.send(new ProducerRecord<>(TOPIC, "{\"event_id\":\"" + p + "bad\"}",
                         "{\"event_id\":\"" + p + "bad\", \"not json")).get();
                 for (int i = 0; i < 5; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, "{\"event_id\":\"" + p + "good-" + i + "\"}",
+                    // on the bad record's partition (the topic may have several): behind it
+                    producer.send(new ProducerRecord<>(TOPIC, bad.partition(), "{\"event_id\":\"" + p + "good-" + i + "\"}",
                             good.replace("%d", String.valueOf(i)))).get();
                 }
                 PipelineVerifier verifier = bean("pipelineVerifier", PipelineVerifier.class);
-                String held = TOPIC + "-0 held at offset " + bad.offset();
+                String held = TOPIC + "-" + bad.partition() + " held at offset " + bad.offset();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> verifier.verify().reasons().contains(held));
                 PipelineStatus status = verifier.verify();
@@ -77,7 +79,8 @@ class DeadLetterHoldIT extends PipelineITSupport {
                 assertThat(status.reasons()).contains(held, "dead-letter write failing", "RecordTooLargeException");
                 assertThat(ClickHouseQuery.count("SELECT count()" + CurrentView.accessEventsWithPrefix(p + "good-")))
                         .as("the records after it wait behind it").isZero();
-                assertThat(KafkaOffsets.committed(admin, KafkaOffsets.GROUP, KafkaOffsets.ACCESS_EVENTS))
+                assertThat(KafkaOffsets.committed(admin, KafkaOffsets.GROUP,
+                        new TopicPartition(TOPIC, bad.partition())))
                         .as("nothing committed past the refused record").isLessThanOrEqualTo(bad.offset());
             } finally {
                 dlqMaxBytes(admin, "16777216");

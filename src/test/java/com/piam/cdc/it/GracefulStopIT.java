@@ -24,8 +24,10 @@ class GracefulStopIT extends PipelineITSupport {
 
     @Override
     protected Properties settings() {
-        // FLUSH_INTERVAL 120 s: the test's rows stay in the aggregator until the stop
-        return props("INGEST_MODE", "cdc", "FLUSH_INTERVAL_SECONDS", "120");
+        // FLUSH_INTERVAL 120 s and batches of 5,000: the test's rows stay in the aggregator until the stop, also
+        // behind what the runtime read before the test (a batch of 200 could otherwise fill up with some of them)
+        return props("INGEST_MODE", "cdc", "FLUSH_INTERVAL_SECONDS", "120", "MAX_BATCH_EVENTS", "5000",
+                "MAX_BUFFERED_ROWS", "10000");
     }
 
     @BeforeEach

@@ -76,7 +76,9 @@ class ReconcileIT extends PipelineITSupport {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> clickHouse("SELECT count()" + CurrentView.accessEventsWithPrefix(prefix)) == 20);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> reconcile().facts().containsKey("windows"));
+        // a pass compares the whole lookback (3 days here): seconds on a fresh stack, ~40 s on one that ran the suite
+        // many times (800,000 source rows); the waits for a pass allow for that
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> reconcile().facts().containsKey("windows"));
 
         // in flight: the loader stopped, rows wait in Kafka for a few passes, then arrive within the grace
         context.getRouteController().stopRoute("load-access-events");
@@ -107,7 +109,7 @@ class ReconcileIT extends PipelineITSupport {
                         && ClickHouseQuery.count("SELECT count()" + CurrentView.accessEvents("deny_reason = 'tampered' AND event_id = '"
                         + prefix + "5'")) == 1);
         String expected = "reconcile: window " + label(minute) + " (access events): 2 missing, 1 different, e.g. " + prefix + "11";
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> reconcile().reasons().stream().anyMatch(r -> r.startsWith(expected)));
 
         // make reconcile's comparison of that minute names the keys and the column

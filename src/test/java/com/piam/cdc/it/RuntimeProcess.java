@@ -2,11 +2,22 @@ package com.piam.cdc.it;
 
 import java.io.File;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged runtime (target/piam-cdc.jar) as a separate process, the way `make demo` runs it. */
 final class RuntimeProcess {
+
+    /** Every runtime started and not yet seen ended: a failed assertion may skip a test's stop ({@link LeftoverRuntimes}). */
+    private static final Set<RuntimeProcess> STARTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(RuntimeProcess::killLeftovers, "kill-leftover-runtimes"));
+    }
 
     final Process process;
     final File log;
@@ -36,7 +47,30 @@ final class RuntimeProcess {
         pb.environment().put("PIAM_DATA_DIR", new File(System.getenv().getOrDefault("PIAM_DATA_DIR", ".local")).getAbsolutePath());
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("MANAGEMENT_PORT", String.valueOf(PipelineITSupport.freePort()));
-        return new RuntimeProcess(pb.start(), log, Integer.parseInt(pb.environment().get("MANAGEMENT_PORT")));
+        RuntimeProcess started = new RuntimeProcess(pb.start(), log, Integer.parseInt(pb.environment().get("MANAGEMENT_PORT")));
+        STARTED.add(started);
+        return started;
+    }
+
+    /**
+     * Kills (SIGKILL) every runtime started here that still runs and returns their pids. A runtime left running
+     * stays in the consumer group and loads partitions the next tests expect their own runtime to load.
+     */
+    static List<Long> killLeftovers() {
+        List<Long> killed = new ArrayList<>();
+        for (RuntimeProcess r : STARTED) {
+            if (r.process.isAlive()) {
+                killed.add(r.process.pid());
+                r.process.destroyForcibly();
+                try {
+                    r.process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        STARTED.clear();
+        return killed;
     }
 
     /** The process's resident memory now, in MB (from /proc). */
