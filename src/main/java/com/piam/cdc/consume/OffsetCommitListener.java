@@ -40,6 +40,10 @@ import java.util.concurrent.TimeUnit;
  * consumer thread commits the settled prefix of each assigned partition ({@link #afterConsume}), as
  * Kafka's consumer wants: single-threaded. At stop, {@link #commitRemaining} commits what was settled
  * after the consumer had left, through the admin client.
+ *
+ * <p>A record may be read twice: camel-kafka seeks a resumed consumer back to the last commit, and this
+ * class seeks back to records whose batch failed unexpectedly ({@link #abandoned}). A copy read again while
+ * the first is still held here is dropped ({@link #REDELIVERED}); an abandoned record's next copy is taken.
  */
 public class OffsetCommitListener extends KafkaConsumerListener implements KafkaManualCommitFactory {
 
@@ -70,8 +74,9 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         PartitionProgress progress = partitions.get(partition);
         if (progress != null && progress.receivedBefore(offset)) {
             // read again, not new: camel-kafka seeks back to the last commit when a paused consumer resumes
-            // (FeedPause), while this runtime still holds the first copy (buffered, or loaded and not yet
-            // committed), which settles the offset; the copy is dropped (RecordIntake) instead of loaded twice
+            // (FeedPause), and afterConsume seeks back to abandoned records, while this runtime still holds the
+            // first copy (buffered, or loaded and not yet committed), which settles the offset; the copy is
+            // dropped (RecordIntake) instead of loaded twice
             redelivered++;
             if (exchange != null && exchange.exchange != null) {
                 exchange.exchange.setProperty(REDELIVERED, true);
