@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.io.IOException;
+import java.util.List;
 
 /**
  * Puts one row the loader cannot load somewhere it is kept, with its reason: on the CDC path its
@@ -39,10 +41,21 @@ final class DeadLetters {
             where = c.delivery().where() + " -> dead-letter topic";
         } else {
             File written = retry.run("writing a rejected row of " + table.name() + " to the dead-letter file",
-                    () -> "the batch waits", () -> file.write(table.name(), table.columns(), table.values().apply(c), reason));
+                    () -> "the batch waits", () -> writeFile(table, c, reason));
             where = written.getPath();
         }
         log.record(table.name(), reason, where);
         LOG.warn("Set aside a row of {}: {} ({})", table.name(), reason, where);
+    }
+
+    /** Writes the row's columns to the dead-letter file; a row that cannot be converted is kept as one "row" text. */
+    private <T> File writeFile(FactTable<T> table, Change<T> c, String reason) throws IOException {
+        Object[] values;
+        try {
+            values = table.values().apply(c);
+        } catch (RuntimeException e) {
+            return file.write(table.name(), List.of("row"), new Object[] {String.valueOf(c.row())}, reason);
+        }
+        return file.write(table.name(), table.columns(), values, reason);
     }
 }
