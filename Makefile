@@ -114,3 +114,4 @@ test: ## The whole suite: starts the local stack itself, then unit + integration
 	  rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && mkdir -p $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && (cd $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get download prometheus >/dev/null 2>&1; }; }) && \
 	  dpkg-deb -x $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb/prometheus_*.deb $${PIAM_DATA_DIR:-.local}/tools/prometheus && rm -rf $${PIAM_DATA_DIR:-.local}/tools/prometheus-deb $${PIAM_DATA_DIR:-.local}/tools/prometheus/usr/bin/prometheus; }
 	mvn -B verify
+	@echo "test: passed. The tests set rows aside on purpose: a make demo within the next 10 minutes names them (DEGRADED, 'set aside in the last 10 minutes'; docs/bad-data.md)"
