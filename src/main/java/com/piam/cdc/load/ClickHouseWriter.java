@@ -1,5 +1,6 @@
 package com.piam.cdc.load;
 
+import com.piam.cdc.Retry;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.DeletedKey;
 
@@ -19,6 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClickHouseWriter {
 
+    /**
+     * A row our conversion to column values fails on (a value nobody foresaw): not ClickHouse's fault, and it
+     * would fail every insert of its batch; {@link IsolatingInsert} isolates it like a row ClickHouse refuses.
+     */
+    static final class UnconvertibleRow extends RuntimeException {
+        UnconvertibleRow(String table, RuntimeException cause) {
+            super("could not be converted for " + table + ": " + Retry.rootMessage(cause), cause);
+        }
+    }
+
     private final DataSource clickHouse;
     private final AtomicLong lastIngestTsMs = new AtomicLong();
 
@@ -31,7 +42,12 @@ final class ClickHouseWriter {
         try (Connection c = clickHouse.getConnection();
              PreparedStatement ps = c.prepareStatement(table.insertSql(nextIngestTsMs()))) {
             for (Change<T> change : rows) {
-                Object[] values = table.values().apply(change);
+                Object[] values;
+                try {
+                    values = table.values().apply(change);
+                } catch (RuntimeException e) {
+                    throw new UnconvertibleRow(table.name(), e);
+                }
                 for (int i = 0; i < values.length; i++) {
                     bind(ps, i + 1, values[i]);
                 }

@@ -120,7 +120,7 @@ public class FactLoader {
                 continue;
             }
             Change<T> c = (Change<T>) any;
-            String problem = problem(table, c);
+            String problem = table.problem(c);
             if (problem == null) {
                 toInsert.add(c);
             } else {
@@ -158,23 +158,6 @@ public class FactLoader {
             LOG.info("Loaded {} rows into {} and deleted {} by key in {} ms", loaded.size(), table.name(), deletesByKey.size(), ms);
         } else {
             LOG.info("Loaded {} rows into {} in {} ms", loaded.size(), table.name(), ms);
-        }
-    }
-
-    /**
-     * Why the change cannot go into the table: a value its column cannot hold, or a row our conversion to
-     * column values fails on (a value nobody foresaw). Such a row would fail every insert of its batch, again
-     * and again; it is set aside instead, the rest of the batch goes in.
-     */
-    private static <T> String problem(FactTable<T> table, Change<T> c) {
-        try {
-            String problem = table.problem(c);
-            if (problem == null) {
-                table.values().apply(c);
-            }
-            return problem;
-        } catch (RuntimeException e) {
-            return "could not be converted for " + table.name() + ": " + Retry.rootMessage(e);
         }
     }
 

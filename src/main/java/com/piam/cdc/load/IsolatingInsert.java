@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * ClickHouse failed):
  * <ul>
  *   <li>ClickHouse failing itself (down, slow, too many parts, ...): retried with backoff, rows kept;</li>
- *   <li>ClickHouse refusing a value: the failing part is halved until the refused rows are alone, the
- *   rest goes in (a few inserts per refused row), the refused rows are returned with ClickHouse's message;</li>
+ *   <li>ClickHouse refusing a value, or a row our conversion fails on ({@link ClickHouseWriter.UnconvertibleRow}): the
+ *   failing part is halved until the refused rows are alone, the rest goes in (a few inserts per refused row), the
+ *   refused rows are returned with the reason;</li>
  *   <li>too many partitions (months) for one insert: one insert per partition.</li>
  * </ul>
  */
@@ -80,7 +81,8 @@ final class IsolatingInsert {
                     LOG.info("{}: {} partitions are too many for one insert; inserting them one by one", what, byPartition.size());
                     byPartition.values().forEach(todo::push);
                 } else if (part.size() == 1) {
-                    refused.add(new Refused<>(part.get(0), InsertErrors.reason(e.getCause())));
+                    refused.add(new Refused<>(part.get(0), e.getCause() instanceof ClickHouseWriter.UnconvertibleRow u ? u.getMessage()
+                            : InsertErrors.reason(e.getCause())));
                 } else {
                     int half = part.size() / 2;
                     todo.push(part.subList(half, part.size()));
@@ -93,6 +95,6 @@ final class IsolatingInsert {
 
     /** A failure retrying cannot cure, because it is about the rows, not the server. */
     private static boolean notTheServers(Exception e) {
-        return InsertErrors.rejectsData(e) || InsertErrors.tooManyPartitions(e);
+        return e instanceof ClickHouseWriter.UnconvertibleRow || InsertErrors.rejectsData(e) || InsertErrors.tooManyPartitions(e);
     }
 }
