@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
 
 /**
  * Tells a rejected row from a failing ClickHouse. Only ClickHouse errors that mean "this value
- * cannot be parsed or held" count as rejected data: the batch is split to find the rows. Everything
- * else (connection refused or reset, timeouts, too many parts, memory, shutting down, a missing
- * table, a wrong password, an error never seen before) is retried with the rows kept, because
- * setting rows aside for a problem of the server would lose good data.
+ * cannot be parsed or held" (and a row our conversion fails on) count as rejected data: the batch
+ * is split to find the rows. Everything else (connection refused or reset, timeouts, too many
+ * parts, memory, shutting down, a missing table, a wrong password, an error never seen before) is
+ * retried with the rows kept, because setting rows aside for a problem of the server would lose
+ * good data.
  */
 public final class InsertErrors {
 
@@ -45,8 +46,14 @@ public final class InsertErrors {
         return null;
     }
 
-    /** Whether ClickHouse refused a value of the insert (as opposed to failing itself). */
+    /**
+     * Whether ClickHouse refused a value of the insert, or our conversion failed on a row before it reached
+     * ClickHouse ({@link ClickHouseWriter.UnconvertibleRow}), as opposed to ClickHouse failing itself.
+     */
     public static boolean rejectsData(Throwable e) {
+        if (e instanceof ClickHouseWriter.UnconvertibleRow) {
+            return true;
+        }
         ServerError error = serverError(e);
         // 18.16 reports an unknown Enum8 element as LOGICAL_ERROR 49; current releases use 691
         return error != null && (DATA_CODES.contains(error.code())
@@ -65,6 +72,9 @@ public final class InsertErrors {
 
     /** "ClickHouse refused it: Code 321: Expression returns value NULL, that is out of range of type UInt64, at: -5, ..." */
     public static String reason(Throwable e) {
+        if (e instanceof ClickHouseWriter.UnconvertibleRow) {
+            return e.getMessage(); // "could not be converted for piam.fact_access_events: NullPointerException: ..."
+        }
         ServerError error = serverError(e);
         if (error == null) {
             return "ClickHouse refused it: " + com.piam.cdc.Retry.rootMessage(e);

@@ -81,8 +81,7 @@ final class IsolatingInsert {
                     LOG.info("{}: {} partitions are too many for one insert; inserting them one by one", what, byPartition.size());
                     byPartition.values().forEach(todo::push);
                 } else if (part.size() == 1) {
-                    refused.add(new Refused<>(part.get(0), e.getCause() instanceof ClickHouseWriter.UnconvertibleRow u ? u.getMessage()
-                            : InsertErrors.reason(e.getCause())));
+                    refused.add(new Refused<>(part.get(0), InsertErrors.reason(e.getCause())));
                 } else {
                     int half = part.size() / 2;
                     todo.push(part.subList(half, part.size()));
@@ -95,6 +94,6 @@ final class IsolatingInsert {
 
     /** A failure retrying cannot cure, because it is about the rows, not the server. */
     private static boolean notTheServers(Exception e) {
-        return e instanceof ClickHouseWriter.UnconvertibleRow || InsertErrors.rejectsData(e) || InsertErrors.tooManyPartitions(e);
+        return InsertErrors.rejectsData(e) || InsertErrors.tooManyPartitions(e);
     }
 }

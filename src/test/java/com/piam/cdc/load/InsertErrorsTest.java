@@ -42,6 +42,14 @@ class InsertErrorsTest {
     }
 
     @Test
+    void aRowOurConversionFailsOnIsDataWithItsOwnReason() {
+        ClickHouseWriter.UnconvertibleRow row = new ClickHouseWriter.UnconvertibleRow("piam.fact_access_events",
+                new NullPointerException("eventTime is null"));
+        assertThat(InsertErrors.rejectsData(row)).isTrue();
+        assertThat(InsertErrors.reason(row)).isEqualTo("could not be converted for piam.fact_access_events: NullPointerException: eventTime is null");
+    }
+
+    @Test
     void tooManyPartitionsInOneInsertIsSplitNotRetriedNorSetAside() {
         // current ClickHouse (checked with chdb 26.7) and the 18.16-style wording of the same code
         SQLException current = new SQLException("Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). "
