@@ -205,7 +205,7 @@ public final class ClickHouseQueries {
         return windows(converged(db + ".fact_access_events", "event_id", "event_time", ACCESS_EVENT_FINGERPRINT, tenants, fromSec, toSec));
     }
 
-    /** Each converged access event of the range: its key and row hash (hex). */
+    /** Each converged access event of the range: its key and row hash (hex), in key order. */
     public static String reconcileAccessEventKeys(String db, List<String> tenants, long fromSec, long toSec) {
         return keys(converged(db + ".fact_access_events", "event_id", "event_time", ACCESS_EVENT_FINGERPRINT, tenants, fromSec, toSec));
     }
@@ -257,8 +257,9 @@ public final class ClickHouseQueries {
                 + converged + " GROUP BY w ORDER BY w";
     }
 
+    /** Sorted by key (bytes), as the source's side is: the two are merged as streams. */
     private static String keys(String converged) {
-        return "SELECT k, lower(hex(h)) FROM " + converged;
+        return "SELECT k, lower(hex(h)) FROM " + converged + " ORDER BY k";
     }
 
     /**

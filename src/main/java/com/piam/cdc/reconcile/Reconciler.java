@@ -46,16 +46,28 @@ public final class Reconciler {
     }
 
     /**
-     * The keys of a range that do not match, each list sorted. {@code setAside}: in the source, not in
-     * ClickHouse, and on the table's dead-letter topic (with the reason): part of the balance, not lost.
+     * The keys of a range that do not match: missing (in the source only), extra (in ClickHouse only), different
+     * (both, other values), and set aside (in the source, not in ClickHouse, and on the table's dead-letter topic:
+     * part of the balance, not lost) with the reasons of the sampled ones. Counts are exact, keys sampled.
      */
-    public record KeyDiff(List<String> missing, List<String> extra, List<String> different, Map<String, String> setAside) {
+    public record KeyDiff(Keys missing, Keys extra, Keys different, Keys setAside, Map<String, String> reasons) {
 
         /** Nothing missing, extra or different (rows set aside are accounted for). */
         public boolean balanced() {
             return missing.isEmpty() && extra.isEmpty() && different.isEmpty();
         }
     }
+
+    /** Keys of one kind: how many, and the first {@link #KEY_SAMPLE} of them in byte order. */
+    public record Keys(long count, List<String> sample) {
+
+        public boolean isEmpty() {
+            return count == 0;
+        }
+    }
+
+    /** Keys named per kind and range: a report lists 20, a chaos run's balance all of a few; the counts are exact. */
+    public static final int KEY_SAMPLE = 1000;
 
     private final DataSource source;
     private final DataSource target;
@@ -184,34 +196,59 @@ public final class Reconciler {
         return th;
     });
 
-    /** The keys of [fromSec, toSec) that differ between the two sides. */
+    /**
+     * The keys of [fromSec, toSec) that differ between the two sides, in memory bounded whatever the range holds:
+     * both sides stream their rows sorted by key and are merged ({@link KeyMerge}). ClickHouse is asked first: it
+     * sorts before its first row, and MySQL would give up on a client that reads nothing for net_write_timeout.
+     */
     public KeyDiff keys(Table t, long fromSec, long toSec) throws SQLException {
-        Map<String, String> src = hashes(source, SourceSql.keys(t, tenants, fromSec, toSec));
-        Map<String, String> dst = hashes(target, t == Table.ACCESS_EVENTS
-                ? ClickHouseQueries.reconcileAccessEventKeys(db, tenants, fromSec, toSec)
-                : ClickHouseQueries.reconcileHealthKeys(db, tenants, fromSec, toSec));
-        List<String> missing = new ArrayList<>();
-        List<String> different = new ArrayList<>();
-        Map<String, String> deadLetters = new HashMap<>();
-        Map<String, String> setAsideKeys = new TreeMap<>();
-        src.forEach((k, h) -> {
-            String other = dst.get(k);
-            if (other == null) {
-                if (deadLetters.isEmpty()) {
-                    deadLetters.putAll(setAside.apply(t));
-                    deadLetters.putIfAbsent("", ""); // read once
-                }
-                if (deadLetters.containsKey(k)) {
-                    setAsideKeys.put(k, deadLetters.get(k));
-                } else {
-                    missing.add(k);
-                }
-            } else if (!other.equalsIgnoreCase(h)) {
-                different.add(k);
+        try (Connection tc = target.getConnection(); Statement ts = tc.createStatement();
+             Connection sc = source.getConnection(); Statement ss = sc.createStatement()) {
+            ts.setQueryTimeout(timeoutSeconds);
+            ss.setQueryTimeout(timeoutSeconds);
+            streamRows(ss, sc);
+            try (ResultSet dst = ts.executeQuery(t == Table.ACCESS_EVENTS
+                    ? ClickHouseQueries.reconcileAccessEventKeys(db, tenants, fromSec, toSec)
+                    : ClickHouseQueries.reconcileHealthKeys(db, tenants, fromSec, toSec));
+                 ResultSet src = ss.executeQuery(SourceSql.keys(t, tenants, fromSec, toSec))) {
+                return KeyMerge.merge(cursor(src), cursor(dst), deadLetterReason(t), KEY_SAMPLE);
             }
-        });
-        List<String> extra = dst.keySet().stream().filter(k -> !src.containsKey(k)).sorted().toList();
-        return new KeyDiff(missing.stream().sorted().toList(), extra, different.stream().sorted().toList(), setAsideKeys);
+        }
+    }
+
+    /** Rows as they come instead of the whole result first (MariaDB's driver: a fetch size; MySQL Connector/J: MIN_VALUE). */
+    private static void streamRows(Statement st, Connection c) throws SQLException {
+        st.setFetchSize(c.getMetaData().getDriverName().toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? 1000 : Integer.MIN_VALUE);
+    }
+
+    /** A key's reason on the table's dead-letter topic, or null; the topic is read at the first key asked (most windows ask none). */
+    private Function<String, String> deadLetterReason(Table t) {
+        Map<String, String>[] read = new Map[1];
+        return key -> {
+            if (read[0] == null) {
+                read[0] = setAside.apply(t);
+            }
+            return read[0].get(key);
+        };
+    }
+
+    private static KeyMerge.Cursor cursor(ResultSet rs) {
+        return new KeyMerge.Cursor() {
+            @Override
+            public boolean next() throws SQLException {
+                return rs.next();
+            }
+
+            @Override
+            public String key() throws SQLException {
+                return rs.getString(1);
+            }
+
+            @Override
+            public String hash() throws SQLException {
+                return rs.getString(2);
+            }
+        };
     }
 
     /** Per key, the fingerprint columns whose values differ ("status: OK -> WARN"); at most 20 keys asked. */
@@ -247,19 +284,6 @@ public final class Reconciler {
             try (ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), new Object[] {rs.getLong(2), new BigInteger(rs.getString(3)).mod(MOD)});
-                }
-            }
-        }
-        return out;
-    }
-
-    private Map<String, String> hashes(DataSource ds, String sql) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.setQueryTimeout(timeoutSeconds);
-            try (ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
                 }
             }
         }

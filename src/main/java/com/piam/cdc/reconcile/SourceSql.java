@@ -65,8 +65,10 @@ final class SourceSql {
                 + range(t, tenants, fromSec, toSec) + " GROUP BY w ORDER BY w";
     }
 
+    /** Each row's key (as text) and MD5, sorted by the key's bytes as ClickHouse sorts strings (not by the table's collation). */
     static String keys(Table t, List<String> tenants, long fromSec, long toSec) {
-        return "SELECT CAST(" + t.sourceKey + " AS CHAR), MD5(" + joined(t) + ") FROM " + t.source + range(t, tenants, fromSec, toSec);
+        return "SELECT CAST(" + t.sourceKey + " AS CHAR), MD5(" + joined(t) + ") FROM " + t.source + range(t, tenants, fromSec, toSec)
+                + " ORDER BY CAST(" + t.sourceKey + " AS BINARY)";
     }
 
     static String columns(Table t, List<String> keys) {

@@ -58,7 +58,7 @@ public final class ReconcileCommand {
         int exit = 0;
         long rows = 0;
         int windows = 0;
-        int setAside = 0;
+        long setAside = 0;
         try {
             for (Table t : Table.values()) {
                 for (Reconciler.Window w : reconciler.windows(t, fromSec, toSec)) {
@@ -70,20 +70,20 @@ public final class ReconcileCommand {
                         continue;
                     }
                     Reconciler.KeyDiff d = reconciler.keys(t, w.startSec(), w.startSec() + 60);
-                    setAside += d.setAside().size();
+                    setAside += d.setAside().count();
                     if (d.balanced()) {
                         out.printf("%s  %-14s source %6d  clickhouse %6d  ok, %d set aside%n", span, t.rows, w.sourceRows(), w.targetRows(),
-                                d.setAside().size());
-                        d.setAside().forEach((k, reason) -> out.printf("      %-9s %s  (%s)%n", "set aside", k, reason));
+                                d.setAside().count());
+                        d.reasons().forEach((k, reason) -> out.printf("      %-9s %s  (%s)%n", "set aside", k, reason));
                         continue;
                     }
                     exit = 1;
                     out.printf("%s  %-14s source %6d  clickhouse %6d  DIFFERENT: %d missing, %d extra, %d different, %d set aside%n", span,
-                            t.rows, w.sourceRows(), w.targetRows(), d.missing().size(), d.extra().size(), d.different().size(),
-                            d.setAside().size());
+                            t.rows, w.sourceRows(), w.targetRows(), d.missing().count(), d.extra().count(), d.different().count(),
+                            d.setAside().count());
                     list(out, "missing", d.missing(), Map.of());
                     list(out, "extra", d.extra(), Map.of());
-                    list(out, "different", d.different(), reconciler.differingColumns(t, d.different()));
+                    list(out, "different", d.different(), reconciler.differingColumns(t, d.different().sample()));
                 }
             }
         } catch (Exception e) {
@@ -95,13 +95,13 @@ public final class ReconcileCommand {
         return exit;
     }
 
-    private static void list(PrintStream out, String what, List<String> keys, Map<String, List<String>> columns) {
-        for (String k : keys.subList(0, Math.min(20, keys.size()))) {
+    private static void list(PrintStream out, String what, Reconciler.Keys keys, Map<String, List<String>> columns) {
+        for (String k : keys.sample().subList(0, Math.min(20, keys.sample().size()))) {
             List<String> cols = columns.getOrDefault(k, List.of());
             out.printf("      %-9s %s%s%n", what, k, cols.isEmpty() ? "" : "  (" + String.join("; ", cols) + ")");
         }
-        if (keys.size() > 20) {
-            out.printf("      … and %d more %s%n", keys.size() - 20, what);
+        if (keys.count() > 20) {
+            out.printf("      … and %d more %s%n", keys.count() - 20, what);
         }
     }
 

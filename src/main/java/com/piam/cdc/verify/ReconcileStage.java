@@ -25,12 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ClickHouse's converged rows are compared minute by minute of source time over the last
  * RECONCILE_LOOKBACK_MINUTES, up to windows closed VERIFY_MAX_FRESHNESS_SECONDS ago. A window whose rows
  * or checksum differ is reported once it has stayed so for RECONCILE_GRACE_SECONDS (rows in flight arrive
- * and heal it before), naming its missing, extra and different keys.
+ * and heal it before), naming its missing, extra and different keys. Keys are looked up (a streaming merge of
+ * both sides, bounded memory) only for a window past its grace, at most KEY_LOOKUPS windows and KEY_LOOKUP_ROWS
+ * rows a pass, and not again while the window's counts and sums stay as they were.
  */
 final class ReconcileStage implements Stage {
 
     /** Windows whose keys are looked up per pass (the rest are reported by their counts). */
     private static final int KEY_LOOKUPS = 20;
+    /** Rows (both sides) a pass looks keys up in at most: each costs a MySQL and a ClickHouse read, a few µs of our CPU. */
+    private static final long KEY_LOOKUP_ROWS = 2_000_000;
 
     private final Reconciler reconciler;
     private final PipelineSettings.Reconcile config;
@@ -43,6 +47,11 @@ final class ReconcileStage implements Stage {
     private final AtomicBoolean running = new AtomicBoolean();
     /** Window (table + start) -> when it was first seen unbalanced. */
     private final Map<String, Long> openSince = new HashMap<>();
+    /** Window (table + start) -> its keys, looked up when it had these counts and sums (not looked up again while they hold). */
+    private Map<String, Drill> drilled = new HashMap<>();
+
+    private record Drill(Reconciler.Window window, Reconciler.KeyDiff diff) {
+    }
     private volatile long lastStartMs;
     /** [first, last + 60 s) of the windows the last pass left unbalanced (reported or within their grace); null when none. */
     private volatile long[] openSpan;
@@ -105,12 +114,14 @@ final class ReconcileStage implements Stage {
         try {
             long rows = 0;
             int windows = 0;
-            int setAside = 0;
+            long setAside = 0;
             int lookups = 0;
+            long lookupRows = 0;
             long firstOpen = to;
             long lastOpen = from;
             Map<Reconciler.Window, Reconciler.KeyDiff> due = new LinkedHashMap<>();
             Map<String, Long> stillOpen = new HashMap<>();
+            Map<String, Drill> drilledNow = new HashMap<>();
             for (Table t : Table.values()) {
                 for (Reconciler.Window w : reconciler.windows(t, from, to)) {
                     windows++;
@@ -118,26 +129,38 @@ final class ReconcileStage implements Stage {
                     if (w.balanced()) {
                         continue;
                     }
-                    // which keys: rows set aside on the dead-letter topic balance it
-                    Reconciler.KeyDiff d = lookups++ < KEY_LOOKUPS ? reconciler.keys(t, w.startSec(), w.startSec() + 60) : null;
-                    if (d != null && d.balanced()) {
-                        setAside += d.setAside().size();
-                        continue;
-                    }
                     String id = t + "@" + w.startSec();
+                    long since = openSince.getOrDefault(id, nowMs);
+                    boolean pastGrace = nowMs - since >= config.graceSeconds() * 1000L;
+                    Drill known = drilled.get(id);
+                    Reconciler.KeyDiff d = known != null && known.window().equals(w) ? known.diff() : null;
+                    // keys only of a window that stayed unbalanced for the grace: one still filling (rows in flight,
+                    // a backlog) would be read again at every pass, hundreds of thousands of rows each at full speed
+                    if (d == null && pastGrace && lookups < KEY_LOOKUPS && lookupRows < KEY_LOOKUP_ROWS) {
+                        lookups++;
+                        lookupRows += w.sourceRows() + w.targetRows();
+                        d = reconciler.keys(t, w.startSec(), w.startSec() + 60);
+                    }
+                    if (d != null) {
+                        drilledNow.put(id, new Drill(w, d));
+                        if (d.balanced()) { // rows set aside on the dead-letter topic balance it
+                            setAside += d.setAside().count();
+                            continue;
+                        }
+                    }
                     firstOpen = Math.min(firstOpen, w.startSec());
                     lastOpen = Math.max(lastOpen, w.startSec());
-                    long since = openSince.getOrDefault(id, nowMs);
                     stillOpen.put(id, since);
-                    if (nowMs - since >= config.graceSeconds() * 1000L) {
+                    if (pastGrace) {
                         due.put(w, d);
                     }
                 }
             }
+            drilled = drilledNow;
             openSince.clear();
             openSince.putAll(stillOpen); // a window that balanced again (late arrival) is forgotten
             openSpan = stillOpen.isEmpty() ? null : new long[] {firstOpen, lastOpen + 60};
-            b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside)
+            b.fact("windows", windows).fact("source_rows", rows).fact("set_aside", setAside).fact("key_lookups", lookups)
                     .fact("open_within_grace", stillOpen.size() - due.size());
             // everything before the first window that differs (reported or not yet) is known to balance
             b.fact("in_sync_through", moment(firstOpen));
@@ -155,19 +178,19 @@ final class ReconcileStage implements Stage {
         }
         List<String> parts = new ArrayList<>();
         if (!d.missing().isEmpty()) {
-            parts.add(d.missing().size() + " missing");
+            parts.add(d.missing().count() + " missing");
         }
         if (!d.extra().isEmpty()) {
-            parts.add(d.extra().size() + " extra");
+            parts.add(d.extra().count() + " extra");
         }
         if (!d.different().isEmpty()) {
-            parts.add(d.different().size() + " different");
+            parts.add(d.different().count() + " different");
         }
         if (!d.setAside().isEmpty()) {
-            parts.add(d.setAside().size() + " set aside");
+            parts.add(d.setAside().count() + " set aside");
         }
-        String example = !d.missing().isEmpty() ? d.missing().get(0) : !d.different().isEmpty() ? d.different().get(0)
-                : d.extra().isEmpty() ? "" : d.extra().get(0);
+        String example = !d.missing().isEmpty() ? d.missing().sample().get(0) : !d.different().isEmpty() ? d.different().sample().get(0)
+                : d.extra().isEmpty() ? "" : d.extra().sample().get(0);
         return head + (parts.isEmpty() ? "differed, balanced again" : String.join(", ", parts) + ", e.g. " + example)
                 + " (make reconcile SINCE='" + day(w.startSec()) + "' UNTIL='" + day(w.startSec() + 60) + "')";
     }

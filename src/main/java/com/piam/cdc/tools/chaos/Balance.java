@@ -62,21 +62,21 @@ record Balance(Map<Table, Side> tables, Map<String, String> injectedSetAside, Li
         return new Balance(tables, setAside, notSetAside);
     }
 
-    int missing() {
-        return tables.values().stream().mapToInt(s -> s.diff.missing().size()).sum();
+    long missing() {
+        return tables.values().stream().mapToLong(s -> s.diff.missing().count()).sum();
     }
 
-    int extra() {
-        return tables.values().stream().mapToInt(s -> s.diff.extra().size()).sum();
+    long extra() {
+        return tables.values().stream().mapToLong(s -> s.diff.extra().count()).sum();
     }
 
-    int different() {
-        return tables.values().stream().mapToInt(s -> s.diff.different().size()).sum();
+    long different() {
+        return tables.values().stream().mapToLong(s -> s.diff.different().count()).sum();
     }
 
     /** Rows of the run's own traffic set aside (none should be: only the injected rows are bad). */
-    int setAsideInRange() {
-        return tables.values().stream().mapToInt(s -> s.diff.setAside().size()).sum();
+    long setAsideInRange() {
+        return tables.values().stream().mapToLong(s -> s.diff.setAside().count()).sum();
     }
 
     /** Missing 0, extra 0, different 0, and set aside exactly the injected rows. */

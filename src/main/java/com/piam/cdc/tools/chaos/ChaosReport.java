@@ -1,5 +1,6 @@
 package com.piam.cdc.tools.chaos;
 
+import com.piam.cdc.reconcile.Reconciler;
 import com.piam.cdc.reconcile.Table;
 
 import java.io.PrintStream;
@@ -27,7 +28,7 @@ final class ChaosReport {
             list(out, t, "missing", side.diff().missing());
             list(out, t, "extra", side.diff().extra());
             list(out, t, "different", side.diff().different());
-            side.diff().setAside().forEach((k, reason) -> out.printf("      %s set aside (not injected) %s: %s%n", t.rows, k, reason));
+            side.diff().reasons().forEach((k, reason) -> out.printf("      %s set aside (not injected) %s: %s%n", t.rows, k, reason));
         });
         int injected = b.injectedSetAside().size() + b.injectedNotSetAside().size();
         b.injectedSetAside().forEach((k, reason) -> out.printf("  set aside as injected: %s (%s)%n", k, clip(reason, 120)));
@@ -37,10 +38,10 @@ final class ChaosReport {
                 b.setAsideInRange() > 0 ? " (" + b.setAsideInRange() + " of the run's own rows set aside)" : "");
     }
 
-    private static void list(PrintStream out, Table t, String what, List<String> keys) {
-        keys.stream().limit(20).forEach(k -> out.printf("      %s %s %s%n", t.rows, what, k));
-        if (keys.size() > 20) {
-            out.printf("      … and %d more %s%n", keys.size() - 20, what);
+    private static void list(PrintStream out, Table t, String what, Reconciler.Keys keys) {
+        keys.sample().stream().limit(20).forEach(k -> out.printf("      %s %s %s%n", t.rows, what, k));
+        if (keys.count() > 20) {
+            out.printf("      … and %d more %s%n", keys.count() - 20, what);
         }
     }
 
