@@ -49,6 +49,8 @@ public final class Bench {
     private final PipelineSettings settings;
     private final Function<String, String> lookup;
     private final List<String> report = new ArrayList<>();
+    /** Each profiled phase's lines, printed again after the results (BenchProfile). */
+    private final Map<String, List<String>> profiles = new java.util.LinkedHashMap<>();
 
     private Bench(Function<String, String> lookup) {
         this.lookup = lookup;
@@ -78,6 +80,11 @@ public final class Bench {
         System.out.println();
         System.out.println("=== bench results (" + Runtime.getRuntime().availableProcessors() + " cores) ===");
         report.forEach(System.out::println);
+        profiles.forEach((phase, lines) -> {
+            System.out.println();
+            System.out.println("profile, " + phase + ":");
+            lines.forEach(l -> System.out.println("  " + l));
+        });
     }
 
     private void throughput(String profile, String rate, int seconds, Map<String, String> env) throws Exception {
@@ -87,14 +94,22 @@ public final class Bench {
         try (RuntimeProcess runtime = RuntimeProcess.start(runEnv)) {
             long since = runtime.startedMs;
             awaitFirstRow(runtime, since);
-            CpuWindow cpu = new CpuWindow(runtime, clickHouseRowsSince(since));
+            long firstRows = clickHouseRowsSince(since);
+            CpuWindow cpu = new CpuWindow(runtime, firstRows);
+            BenchProfile threads = profile(runtime, "throughput-" + env.get("MAX_BATCH_EVENTS"));
             long windowStart = System.currentTimeMillis();
             long windowEnd = windowStart + seconds * 1000L;
             while (System.currentTimeMillis() < windowEnd) {
                 runtime.sampleRss();
+                if (threads != null) {
+                    threads.sample();
+                }
                 Thread.sleep(1000);
                 System.out.printf("  %3d s: MySQL %,d rows, ClickHouse %,d rows%n", (System.currentTimeMillis() - windowStart) / 1000,
                         mysqlRowsSince(since), clickHouseRowsSince(since));
+            }
+            if (threads != null) {
+                threads.sample(); // the generator's thread ends with its route
             }
             runtime.stopRoute("generate-access-events");
             long generated = mysqlRowsSince(since);
@@ -103,12 +118,16 @@ public final class Bench {
             long loaded;
             while ((loaded = clickHouseRowsSince(since)) < generated) {
                 runtime.sampleRss();
+                if (threads != null) {
+                    threads.sample();
+                }
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse in 10 min");
                 }
                 Thread.sleep(500);
             }
             String cpuFigures = cpu.figures(loaded);
+            printProfile(threads, "throughput, " + profile + " (generator included)", loaded - firstRows);
             long[] commits = mysqlTimeRange(since); // first and last event time (commit follows within ms)
             long[] visible = clickHouseIngestRange(since);
             double e2e = generated * 1000.0 / Math.max(1, visible[1] - commits[0]);
@@ -175,10 +194,16 @@ public final class Bench {
             long deadline = System.currentTimeMillis() + 600_000;
             long loaded;
             CpuWindow cpu = null; // from the first row loaded: the start-up is not the pipeline's cost
+            BenchProfile profile = null;
+            long firstRows = 0;
             while ((loaded = clickHouseRowsSince(since)) < generated) {
                 runtime.sampleRss();
                 if (cpu == null && loaded > 0) {
                     cpu = new CpuWindow(runtime, loaded);
+                    profile = profile(runtime, "backlog");
+                    firstRows = loaded;
+                } else if (profile != null) {
+                    profile.sample();
                 }
                 if (System.currentTimeMillis() > deadline || !runtime.process.isAlive()) {
                     throw new IllegalStateException("only " + loaded + " of " + generated + " rows reached ClickHouse; see " + runtime.log);
@@ -186,6 +211,7 @@ public final class Bench {
                 Thread.sleep(500);
             }
             String cpuFigures = cpu == null ? "CPU not measured (drained before the first reading)" : cpu.figures(loaded);
+            printProfile(profile, "backlog drain (the pipeline alone)", loaded - firstRows);
             long[] visible = clickHouseIngestRange(since);
             double rate200 = generated * 1000.0 / Math.max(1, visible[1] - visible[0]);
             report.add(String.format(Locale.ROOT,
@@ -397,6 +423,42 @@ public final class Bench {
      * whole machine's (cores busy). Per-row CPU is the steadier figure: throughput moves ±20% from run
      * to run with ClickHouse's merges, the runtime's CPU per row much less.
      */
+    /**
+     * Per thread group CPU and allocation of a phase (always), and with BENCH_PROFILE=true a JFR profile of it written to
+     * $PIAM_DATA_DIR/bench/&lt;phase&gt;.jfr (top frames, allocation sites, exceptions); null when JMX cannot be reached.
+     */
+    private BenchProfile profile(RuntimeProcess runtime, String phase) {
+        try {
+            Path jfr = null;
+            if (Boolean.parseBoolean(setting("BENCH_PROFILE", "false"))) {
+                File dir = new File(dataDir(), "bench");
+                dir.mkdirs();
+                jfr = new File(dir, phase + ".jfr").toPath();
+            }
+            return BenchProfile.start(runtime.jmxPort, runtime.process.pid(), dataDir(), jfr);
+        } catch (Exception e) {
+            System.out.println("  (no profile of this phase: " + e + ")");
+            return null;
+        }
+    }
+
+    private void printProfile(BenchProfile profile, String phase, long rows) {
+        if (profile == null || rows <= 0) {
+            return;
+        }
+        try {
+            List<String> lines = profile.report(rows);
+            lines.forEach(l -> System.out.println("  " + l));
+            profiles.put(phase, lines);
+        } catch (Exception e) {
+            System.out.println("  (profile not read: " + e + ")");
+        }
+    }
+
+    private static File dataDir() {
+        return new File(System.getenv().getOrDefault("PIAM_DATA_DIR", ".local"));
+    }
+
     private static final class CpuWindow {
         private static final double TICKS_PER_SECOND = 100; // Linux USER_HZ
         private final RuntimeProcess runtime;
