@@ -40,6 +40,11 @@ public class CaptureRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // debezium-mysql: endpoints from our component (no exception thrown per captured row, CaptureEndpoint)
+        if (!(getContext().hasComponent(CaptureComponent.SCHEME) instanceof CaptureComponent)) {
+            getContext().removeComponent(CaptureComponent.SCHEME);
+            getContext().addComponent(CaptureComponent.SCHEME, new CaptureComponent());
+        }
         boolean always = !cdc.captureLease(); // with the lease, CaptureLease starts and stops them
         from(debeziumUri())
                 .routeId(ROUTE_ID)
