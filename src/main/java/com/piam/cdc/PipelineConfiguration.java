@@ -95,9 +95,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         RowsSetAside setAside = new RowsSetAside();
         registry.bind("rowsSetAside", setAside);
         LoadBudget budget = new LoadBudget(settings.maxBufferedMb() * 1024L * 1024L, stopping);
-        registry.bind("loadBudget", budget);
-        // the load routes' completion predicate, called for every row: a plain Predicate (ref), not the bean language
-        registry.bind("loadBatchFull", (org.apache.camel.Predicate) budget::batchFull);
+        budget.bindTo(registry);
         FactLoader loader = new FactLoader(clickHouse, settings.clickHouseDatabase(), stopping, maxBackoffMs, metrics,
                 setAside, new DeadLetterFile(new File(settings.cdc().dataDir())), budget);
         registry.bind("pacsSimulator", simulator);

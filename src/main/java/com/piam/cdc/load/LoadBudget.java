@@ -49,6 +49,16 @@ public final class LoadBudget {
         notifyAll();
     }
 
+    /**
+     * Binds the budget under the names the YAML routes use: {@code loadBudget} (the generators' admit) and
+     * {@code loadBatchFull}, the load routes' completion predicate, called for every row: a plain Predicate
+     * (YAML {@code ref}), not the bean language.
+     */
+    public void bindTo(org.apache.camel.spi.Registry registry) {
+        registry.bind("loadBudget", this);
+        registry.bind("loadBatchFull", (org.apache.camel.Predicate) this::batchFull);
+    }
+
     /** Completion predicate of the load routes' aggregator: the batch holds a quarter of the budget. */
     public boolean batchFull(Exchange exchange) {
         LoadBatch batch = exchange.getMessage().getBody(LoadBatch.class);

@@ -51,7 +51,7 @@ class FeedPauseTest {
             FeedPause feed = new FeedPause(context, List.of("feed-access-events"));
             context.getRegistry().bind("factLoader", rows);
             context.getRegistry().bind("loadBatchAggregation", new LoadBatchAggregation());
-            context.getRegistry().bind("loadBudget", new LoadBudget(32L * 1024 * 1024, () -> false));
+            new LoadBudget(32L * 1024 * 1024, () -> false).bindTo(context.getRegistry());
             context.getRegistry().bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
             context.getRegistry().bind("accessEventsFeed", feed);
             PluginHelper.getRoutesLoader(context).loadRoutes(

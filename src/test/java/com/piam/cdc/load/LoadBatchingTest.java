@@ -44,7 +44,7 @@ class LoadBatchingTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("factLoader", batches);
         registry.bind("loadBatchAggregation", new LoadBatchAggregation());
-        registry.bind("loadBudget", new LoadBudget(32L * 1024 * 1024, () -> false));
+        new LoadBudget(32L * 1024 * 1024, () -> false).bindTo(registry);
         registry.bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
         registry.bind("connectorHealthWriter", BatchWriterExecutor.create("test-connector-health-writer"));
         registry.bind("accessEventsFeed", new FeedPause(null, List.of()));
