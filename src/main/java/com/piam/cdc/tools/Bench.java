@@ -558,13 +558,7 @@ public final class Bench {
 
         /** User + system CPU of the process in clock ticks (/proc/PID/stat); -1 when it cannot be read. */
         long cpuTicks() {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-            } catch (Exception e) {
-                return -1;
-            }
+            return BenchProfile.ticks(process.pid());
         }
 
         /** Stops one route over JMX, as an operator would from JConsole. */
