@@ -84,7 +84,7 @@ final class ReconcileStage implements Stage {
         // every interval the whole lookback; in between, while windows are reported, only their span at every round,
         // so that one which heals (late rows) is cleared at once without re-reading the rest. Windows within their
         // grace wait for the next whole pass: during a backlog they are many, and each re-check hashes their rows
-        // in MySQL and ClickHouse again (make bench: ~80 µs of MariaDB CPU per row drained)
+        // in MySQL and ClickHouse again
         boolean full = round.now - lastStartMs >= config.intervalSeconds() * 1000L;
         long[] recheck = openSpan;
         if ((full || recheck != null) && running.compareAndSet(false, true)) {
