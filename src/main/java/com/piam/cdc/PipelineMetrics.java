@@ -13,6 +13,7 @@ import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -129,6 +130,14 @@ public class PipelineMetrics {
     private static double stat(ManagedCamelContext managed, String id, ToLongFunction<ManagedRouteMBean> stat) {
         ManagedRouteMBean route = managed.getManagedRoute(id);
         return route == null ? 0 : stat.applyAsLong(route);
+    }
+
+    /**
+     * A counter read on every scrape from a number of {@code state} that only grows; {@code description}: its HELP
+     * text. Micrometer holds {@code state} weakly: it must be an object the runtime keeps.
+     */
+    public <T> void counter(String name, String description, String tagKey, String tagValue, T state, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, state, value).description(description).tag(tagKey, tagValue).register(registry());
     }
 
     /** A gauge read on every scrape; {@code description}: its HELP text. */

@@ -52,10 +52,10 @@ final class DeadLetters {
     private <T> File writeFile(FactTable<T> table, Change<T> c, String reason) throws IOException {
         Object[] values;
         try {
-            values = table.values().apply(c);
+            values = table.values(c);
         } catch (RuntimeException e) {
             return file.write(table.name(), List.of("row"), new Object[] {String.valueOf(c.row())}, reason);
         }
-        return file.write(table.name(), table.columns(), values, reason);
+        return file.write(table.name(), table.columnNames(), values, reason);
     }
 }

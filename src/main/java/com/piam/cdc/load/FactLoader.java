@@ -62,6 +62,13 @@ public class FactLoader {
         this.setAside = setAside;
         this.budget = budget;
         this.metrics = metrics;
+        if (metrics != null) {
+            for (ClickHouseWriter.Format f : ClickHouseWriter.Format.values()) {
+                metrics.counter("piam.load.rows.sent", "Rows sent to ClickHouse by format (RowBinary; text when a table's types"
+                        + " differ from the loader's or a value is left to ClickHouse to judge), retries and refused rows included",
+                        "format", f.label(), writer, w -> w.rowsSent(f));
+            }
+        }
     }
 
     public void loadAccessEvents(Exchange exchange) throws InvalidPayloadException {

@@ -13,6 +13,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.function.Function;
 
+import static com.piam.cdc.load.FactColumn.dateTime;
+import static com.piam.cdc.load.FactColumn.enum8;
+import static com.piam.cdc.load.FactColumn.flag;
+import static com.piam.cdc.load.FactColumn.float32;
+import static com.piam.cdc.load.FactColumn.nullableDateTime;
+import static com.piam.cdc.load.FactColumn.nullableString;
+import static com.piam.cdc.load.FactColumn.string;
+import static com.piam.cdc.load.FactColumn.uint32;
+import static com.piam.cdc.load.FactColumn.uint64;
+
 /**
  * A ClickHouse fact table and the spec's mapping of a cloudgate row onto its columns, plus the
  * pipeline metadata columns. ingest_ts_ms is not mapped per row: the loader stamps each batch.
@@ -21,8 +31,8 @@ import java.util.function.Function;
  * 18.16 but silently stored as another time (1965 became 1970, 2200 became 0000-00-00), and its
  * epoch millis make the UInt64 *_ms column refuse the whole insert.
  */
-public record FactTable<T>(String name, List<String> columns, Function<Change<T>, Object[]> values,
-        Function<Change<T>, String> check, Function<T, String> key, String keyColumn, Function<T, Integer> partition) {
+public record FactTable<T>(String name, List<FactColumn<T>> columns, Function<Change<T>, String> check, Function<T, String> key,
+        String keyColumn, Function<T, Integer> partition) {
 
     /** First and last second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC). */
     static final Instant DATETIME_MIN = Instant.EPOCH;
@@ -33,52 +43,97 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
 
     public static FactTable<AccessEvent> accessEvents(String database) {
         return new FactTable<>(database + ".fact_access_events", List.of(
-                "event_id", "tenant_id", "event_time", "person_id", "badge_id", "site_id", "location_id",
-                "direction", "result", "event_type", "deny_reason", "deny_code", "pacs_source", "pacs_event_id",
-                "raw_payload", "suspicious_flag", "suspicious_reason", "suspicious_score",
-                "event_time_ms", "source_ts_ms", "cdc_op", "is_deleted", "version"),
-                c -> {
-                    AccessEvent e = c.row();
-                    return new Object[]{
-                            e.eventId(), e.tenantId(), dateTime(e.eventTime()), e.personId(), e.badgeId(), e.siteId(),
-                            e.locationId(), e.direction(), e.result(), e.eventType(), e.denyReason(), e.denyCode(),
-                            e.pacsSource().name(), e.pacsEventId(), e.rawPayload() == null ? "" : e.rawPayload(),
-                            e.suspicious() ? 1 : 0, e.suspiciousReason(), e.suspiciousScore(),
-                            e.eventTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version()};
-                },
+                string("event_id", c -> c.row().eventId()),
+                string("tenant_id", c -> c.row().tenantId()),
+                dateTime("event_time", c -> c.row().eventTime()),
+                nullableString("person_id", c -> c.row().personId()),
+                string("badge_id", c -> c.row().badgeId()),
+                string("site_id", c -> c.row().siteId()),
+                string("location_id", c -> c.row().locationId()),
+                enum8("direction", c -> c.row().direction()),
+                enum8("result", c -> c.row().result()),
+                string("event_type", c -> c.row().eventType()),
+                nullableString("deny_reason", c -> c.row().denyReason()),
+                nullableString("deny_code", c -> c.row().denyCode()),
+                enum8("pacs_source", c -> c.row().pacsSource().name()),
+                string("pacs_event_id", c -> c.row().pacsEventId()),
+                string("raw_payload", c -> c.row().rawPayload() == null ? "" : c.row().rawPayload()),
+                flag("suspicious_flag", c -> c.row().suspicious()),
+                nullableString("suspicious_reason", c -> c.row().suspiciousReason()),
+                float32("suspicious_score", c -> c.row().suspiciousScore()),
+                uint64("event_time_ms", c -> c.row().eventTime().toEpochMilli()),
+                uint64("source_ts_ms", Change::sourceTsMs),
+                enum8("cdc_op", c -> c.op().code()),
+                flag("is_deleted", Change::deleted),
+                uint64("version", Change::version)),
                 c -> firstProblem(dateTimeProblem("event_time", c.row().eventTime()), sourceTsProblem(c)),
                 e -> "event_id=" + e.eventId(), "event_id", e -> month(e.eventTime()));
     }
 
     public static FactTable<ConnectorHealth> connectorHealth(String database) {
         return new FactTable<>(database + ".fact_connector_health", List.of(
-                "tenant_id", "connector_id", "connector_name", "pacs_type", "pacs_version", "check_time", "status",
-                "latency_ms", "events_per_minute", "error_count_1h", "last_event_time", "error_message", "error_code",
-                "endpoint_url", "last_successful_sync",
-                "check_time_ms", "source_ts_ms", "cdc_op", "is_deleted", "version", "source_id"),
-                c -> {
-                    ConnectorHealth h = c.row();
-                    return new Object[]{
-                            h.tenantId(), h.connectorId(), h.connectorName(), h.pacsType().name(), h.pacsVersion(),
-                            dateTime(h.checkTime()), h.status(), h.latencyMs(), h.eventsPerMinute(), h.errorCount1h(),
-                            dateTime(h.lastEventTime()), h.errorMessage(), h.errorCode(), h.endpointUrl(),
-                            dateTime(h.lastSuccessfulSync()),
-                            h.checkTime().toEpochMilli(), c.sourceTsMs(), c.op().code(), c.deleted() ? 1 : 0, c.version(),
-                            h.sourceId()};
-                },
+                string("tenant_id", c -> c.row().tenantId()),
+                string("connector_id", c -> c.row().connectorId()),
+                string("connector_name", c -> c.row().connectorName()),
+                enum8("pacs_type", c -> c.row().pacsType().name()),
+                nullableString("pacs_version", c -> c.row().pacsVersion()),
+                dateTime("check_time", c -> c.row().checkTime()),
+                enum8("status", c -> c.row().status()),
+                uint32("latency_ms", c -> c.row().latencyMs()),
+                float32("events_per_minute", c -> c.row().eventsPerMinute()),
+                uint32("error_count_1h", c -> c.row().errorCount1h()),
+                nullableDateTime("last_event_time", c -> c.row().lastEventTime()),
+                nullableString("error_message", c -> c.row().errorMessage()),
+                nullableString("error_code", c -> c.row().errorCode()),
+                nullableString("endpoint_url", c -> c.row().endpointUrl()),
+                nullableDateTime("last_successful_sync", c -> c.row().lastSuccessfulSync()),
+                uint64("check_time_ms", c -> c.row().checkTime().toEpochMilli()),
+                uint64("source_ts_ms", Change::sourceTsMs),
+                enum8("cdc_op", c -> c.op().code()),
+                flag("is_deleted", Change::deleted),
+                uint64("version", Change::version),
+                uint64("source_id", c -> c.row().sourceId())),
                 c -> firstProblem(dateTimeProblem("check_time", c.row().checkTime()),
                         dateTimeProblem("last_event_time", c.row().lastEventTime()),
                         dateTimeProblem("last_successful_sync", c.row().lastSuccessfulSync()), sourceTsProblem(c)),
                 h -> "connector_id=" + h.connectorId() + " check_time=" + h.checkTime(), "source_id", h -> month(h.checkTime()));
     }
 
+    /** The column names in the loader's order (ingest_ts_ms, stamped per insert, not included). */
+    public List<String> columnNames() {
+        return columns.stream().map(FactColumn::name).toList();
+    }
+
+    /** A change's values for the text path's placeholders, in column order. */
+    public Object[] values(Change<T> change) {
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = columns.get(i).textValue(change);
+        }
+        return values;
+    }
+
     /**
-     * The insert for one batch. The batch's ingest time is written as a literal: it is the same for
-     * every row, and ClickHouse 18.16's legacy JDBC path needs one non-placeholder value anyway.
+     * The insert for one batch as SQL text, the fallback when the binary one cannot be used. The batch's ingest
+     * time is written as a literal: it is the same for every row, and ClickHouse 18.16's legacy JDBC path needs
+     * one non-placeholder value anyway.
      */
     public String insertSql(long ingestTsMs) {
-        return "INSERT INTO " + name + " (" + String.join(", ", columns) + ", ingest_ts_ms) VALUES ("
+        return "INSERT INTO " + name + " (" + String.join(", ", columnNames()) + ", ingest_ts_ms) VALUES ("
                 + "?, ".repeat(columns.size()) + ingestTsMs + ")";
+    }
+
+    /** The insert for one batch in RowBinary: the rows follow the statement as data, ingest_ts_ms last in each row. */
+    public String binaryInsertSql() {
+        return "INSERT INTO " + name + " (" + String.join(", ", columnNames()) + ", ingest_ts_ms) FORMAT RowBinary";
+    }
+
+    /** Appends one row in RowBinary ({@link FactColumn.LeftToServer} for a value the server must judge). */
+    void writeRow(Change<T> change, long ingestTsMs, RowBinaryOut out, ServerColumns.Layout layout) {
+        for (int i = 0; i < columns.size(); i++) {
+            columns.get(i).write(change, out, layout.enumCodes().get(i));
+        }
+        out.uint64(ingestTsMs);
     }
 
     /**
@@ -97,7 +152,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
         String sourceTs = deletes.stream().map(d -> "toUInt64(" + Math.max(0, d.sourceTsMs()) + ")").collect(Collectors.joining(","));
         String versionOf = "transform(" + keyColumn + ", [" + keys + "], [" + versions + "], toUInt64(0))";
         List<String> select = new ArrayList<>();
-        for (String c : columns) {
+        for (String c : columnNames()) {
             select.add(switch (c) {
                 case "cdc_op" -> "'d'";
                 case "is_deleted" -> "toUInt8(1)";
@@ -106,7 +161,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
                 default -> c;
             });
         }
-        return "INSERT INTO " + name + " (" + String.join(", ", columns) + ", ingest_ts_ms) SELECT " + String.join(", ", select)
+        return "INSERT INTO " + name + " (" + String.join(", ", columnNames()) + ", ingest_ts_ms) SELECT " + String.join(", ", select)
                 + ", " + ingestTsMs + " FROM (SELECT * FROM " + name + " WHERE " + keyColumn + " IN (" + keys + ") AND version < "
                 + versionOf + " ORDER BY version DESC LIMIT 1 BY " + keyColumn + ")";
     }
@@ -150,7 +205,7 @@ public record FactTable<T>(String name, List<String> columns, Function<Change<T>
     }
 
     /** ClickHouse DateTime text in UTC (second precision; the *_ms columns keep the milliseconds). */
-    static String dateTime(Instant t) {
+    static String dateTimeText(Instant t) {
         return t == null ? null : DATE_TIME.format(t);
     }
 }

@@ -9,6 +9,7 @@ import com.piam.cdc.domain.ConnectorHealth;
 import com.piam.cdc.domain.DeletedKey;
 import com.piam.cdc.domain.PacsType;
 import com.piam.cdc.load.FactTable;
+import com.piam.cdc.load.RowBinaryFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,7 @@ class ClickHouseCurrentIT {
         statements.add(new Statement("grants piam_loader", Sender.ADMIN, "SHOW GRANTS FOR piam_loader"));
         statements.add(new Statement("grants piam_reader", Sender.ADMIN, "SHOW GRANTS FOR piam_reader"));
         statements.add(new Statement("users", Sender.ADMIN, "SELECT name FROM system.users ORDER BY name"));
-        loaderWrites().forEach(statements::add);
+        loaderWrites(work).forEach(statements::add);
         statements.add(new Statement("converged after the delete", Sender.READER,
                 "SELECT count() FROM piam.access_events_current WHERE event_id = 'it-chdb-1'"));
         statements.add(new Statement("deleted copy", Sender.READER,
@@ -168,8 +169,12 @@ class ClickHouseCurrentIT {
         return args;
     }
 
-    /** The loader's batches as it sends them, with one sample row's values in place of the placeholders. */
-    private static List<Statement> loaderWrites() {
+    /**
+     * The loader's batches as it sends them: each sample row once as RowBinary (the statement with the data read from a
+     * file, as clickhouse-local takes it) and once as the VALUES text with the values in place of the placeholders; then
+     * both copies must be equal in every column but the ingest stamp; then the deletes by key.
+     */
+    private static List<Statement> loaderWrites(Path work) throws Exception {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         AccessEvent event = new AccessEvent("it-chdb-1", "acme", t, "acme-p1001", "ACM-1", "it-chdb-site", "acme-hq-lobby", "IN", "DENY",
                 "ACCESS_DENIED", "Badge expired", "E42", PacsType.LENEL, "OG-1", "{\"k\":\"it's\"}", true, "after hours", 0.8f);
@@ -180,13 +185,29 @@ class ClickHouseCurrentIT {
         Change<AccessEvent> eventChange = new Change<>(event, Change.Op.CREATE, t.toEpochMilli(), 10);
         Change<ConnectorHealth> healthChange = new Change<>(health, Change.Op.CREATE, t.toEpochMilli(), 10);
         long ingest = t.toEpochMilli() + 5;
+        Path eventData = work.resolve("access-event.rowbinary");
+        Path healthData = work.resolve("health-check.rowbinary");
+        Files.write(eventData, RowBinaryFixture.encode(events, List.of(eventChange), ingest + 1));
+        Files.write(healthData, RowBinaryFixture.encode(checks, List.of(healthChange), ingest + 1));
         return List.of(
-                new Statement("insert access event", Sender.LOADER, withValues(events.insertSql(ingest), events.values().apply(eventChange))),
-                new Statement("insert health check", Sender.LOADER, withValues(checks.insertSql(ingest), checks.values().apply(healthChange))),
+                new Statement("insert access event", Sender.LOADER, withValues(events.insertSql(ingest), events.values(eventChange))),
+                new Statement("insert access event in RowBinary", Sender.LOADER, fromFile(events.binaryInsertSql(), eventData)),
+                new Statement("insert health check", Sender.LOADER, withValues(checks.insertSql(ingest), checks.values(healthChange))),
+                new Statement("insert health check in RowBinary", Sender.LOADER, fromFile(checks.binaryInsertSql(), healthData)),
+                new Statement("access event: RowBinary = text", Sender.READER, "SELECT count(), uniqExact(tuple("
+                        + String.join(", ", events.columnNames()) + ")) FROM piam.fact_access_events WHERE event_id = 'it-chdb-1'"),
+                new Statement("health check: RowBinary = text", Sender.READER, "SELECT count(), uniqExact(tuple("
+                        + String.join(", ", checks.columnNames()) + ")) FROM piam.fact_connector_health WHERE source_id = 77"),
                 new Statement("delete access event by key", Sender.LOADER, events.deleteByKeySql(
                         List.of(new Change<>(new DeletedKey("event_id", "it-chdb-1", false), Change.Op.DELETE, t.toEpochMilli(), 20)), ingest)),
                 new Statement("delete health check by key", Sender.LOADER, checks.deleteByKeySql(
                         List.of(new Change<>(new DeletedKey("source_id", "77", true), Change.Op.DELETE, t.toEpochMilli(), 20)), ingest)));
+    }
+
+    /** "INSERT ... FORMAT RowBinary" with its data read from a file (clickhouse-local's form of sending data after the query). */
+    private static String fromFile(String insert, Path data) {
+        assertThat(insert).endsWith(" FORMAT RowBinary");
+        return insert.replace(" FORMAT RowBinary", " FROM INFILE '" + data.toAbsolutePath() + "' FORMAT RowBinary");
     }
 
     private static String withValues(String insert, Object[] values) {
@@ -303,5 +324,7 @@ class ClickHouseCurrentIT {
         assertThat(result("deleted copy")).isEqualTo("1\t20\td");
         assertThat(result("health delete by source_id")).isEqualTo("0");
         assertThat(result("rollup fed")).as("the materialized view ran with the insert").isEqualTo("1");
+        assertThat(result("access event: RowBinary = text")).as("two copies, equal in every column").isEqualTo("2\t1");
+        assertThat(result("health check: RowBinary = text")).as("two copies, equal in every column").isEqualTo("2\t1");
     }
 }

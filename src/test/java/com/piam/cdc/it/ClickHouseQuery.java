@@ -10,17 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A query against the local stack's ClickHouse over HTTP as its admin (tests act as the operator), or as another user. */
-final class ClickHouseQuery {
+public final class ClickHouseQuery {
 
     private ClickHouseQuery() {
     }
 
-    static long count(String sql) throws Exception {
+    public static long count(String sql) throws Exception {
         return Long.parseLong(text(sql).strip());
     }
 
     /** The first column of every row (TabSeparated, unescaped), e.g. the event_ids a query finds. */
-    static List<String> column(String sql) throws Exception {
+    public static List<String> column(String sql) throws Exception {
         List<String> values = new ArrayList<>();
         for (String line : text(sql).split("\n")) {
             if (!line.isEmpty()) {
@@ -31,7 +31,7 @@ final class ClickHouseQuery {
     }
 
     /** The raw answer (TabSeparated); the query goes in the POST body, so long IN lists fit. */
-    static String text(String sql) throws Exception {
+    public static String text(String sql) throws Exception {
         return as("piam_admin", sql);
     }
 

@@ -63,6 +63,9 @@ class MetricsIT extends PipelineITSupport {
         assertThat(value(m, "piam_freshness_seconds_count" + table)).isGreaterThanOrEqualTo(50);
         assertThat(value(m, "piam_freshness_seconds{table=\"piam.fact_access_events\",quantile=\"0.95\"}")).isBetween(0.0, 60.0);
         assertThat(value(m, "piam_kafka_consumer_lag{topic=\"cg.cloudgate.cg_access_event\"}")).isGreaterThanOrEqualTo(0);
+        // the pipeline's rows go to ClickHouse as RowBinary, none as SQL text (a fallback to text fails here)
+        assertThat(value(m, "piam_load_rows_sent_total{format=\"RowBinary\"}")).isGreaterThanOrEqualTo(50);
+        assertThat(value(m, "piam_load_rows_sent_total{format=\"text\"}")).isZero();
         assertThat(m).contains("# HELP piam_freshness_seconds Per row: visible in ClickHouse minus committed at the source",
                 "system_cpu_cores ").doesNotContain("routeId", "process_cpu_time_ns_total");
     }

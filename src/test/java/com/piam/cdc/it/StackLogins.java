@@ -15,12 +15,12 @@ import java.util.Properties;
  * The local stack's credentials as its scripts see them (ops/local/credentials.sh): the environment,
  * then .env, then .env.example. Tests log in as the admin or root where they act as the operator.
  */
-final class StackLogins {
+public final class StackLogins {
 
     private StackLogins() {
     }
 
-    static String password(String key) {
+    public static String password(String key) {
         String env = System.getenv(key);
         if (env != null) {
             return env;

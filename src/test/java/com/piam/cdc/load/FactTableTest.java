@@ -20,7 +20,7 @@ class FactTableTest {
     static Map<String, Object> row(FactTable<?> table, Object[] values) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
-            m.put(table.columns().get(i), values[i]);
+            m.put(table.columnNames().get(i), values[i]);
         }
         return m;
     }
@@ -30,7 +30,7 @@ class FactTableTest {
         AccessEvent e = new AccessEvent("e-1", "acme", T, null, "UNK-1", "acme-hq", "acme-hq-lobby", "IN", "DENY",
                 "ACCESS_DENIED", "INVALID_BADGE", "LENEL-101", PacsType.LENEL, "OG-7", null, true, "TAILGATING_SUSPECTED", 0.87f);
         FactTable<AccessEvent> table = FactTable.accessEvents("piam");
-        Map<String, Object> m = row(table, table.values().apply(new Change<>(e, Change.Op.UPDATE, 1000L, 42L)));
+        Map<String, Object> m = row(table, table.values(new Change<>(e, Change.Op.UPDATE, 1000L, 42L)));
         assertThat(m).containsEntry("event_id", "e-1").containsEntry("tenant_id", "acme")
                 .containsEntry("event_time", "2026-11-23 10:15:30").containsEntry("event_time_ms", T.toEpochMilli())
                 .containsEntry("person_id", null).containsEntry("badge_id", "UNK-1")
@@ -39,7 +39,7 @@ class FactTableTest {
                 .containsEntry("suspicious_flag", 1).containsEntry("suspicious_score", 0.87f)
                 .containsEntry("source_ts_ms", 1000L).containsEntry("cdc_op", "u")
                 .containsEntry("is_deleted", 0).containsEntry("version", 42L);
-        assertThat(table.columns()).contains("location_id", "direction", "event_type", "deny_code", "pacs_event_id",
+        assertThat(table.columnNames()).contains("location_id", "direction", "event_type", "deny_code", "pacs_event_id",
                 "suspicious_reason", "site_id");
         assertThat(m).hasSize(table.columns().size());
     }
@@ -49,11 +49,11 @@ class FactTableTest {
         ConnectorHealth h = new ConnectorHealth("acme", "lenel-primary", "Lenel Primary", PacsType.LENEL, "OnGuard",
                 T, "DOWN", 9000, 12.5f, 40, null, "timed out", "E-TIMEOUT", "https://x", null, 41L);
         FactTable<ConnectorHealth> table = FactTable.connectorHealth("piam");
-        Map<String, Object> m = row(table, table.values().apply(new Change<>(h, Change.Op.DELETE, 5L, 6L)));
+        Map<String, Object> m = row(table, table.values(new Change<>(h, Change.Op.DELETE, 5L, 6L)));
         assertThat(m).containsEntry("is_deleted", 1).containsEntry("cdc_op", "d")
                 .containsEntry("check_time", "2026-11-23 10:15:30").containsEntry("check_time_ms", T.toEpochMilli())
                 .containsEntry("last_event_time", null).containsEntry("last_successful_sync", null)
-                .containsEntry("status", "DOWN").containsEntry("latency_ms", 9000).containsEntry("source_id", 41L);
+                .containsEntry("status", "DOWN").containsEntry("latency_ms", 9000L).containsEntry("source_id", 41L);
     }
 
     @Test
