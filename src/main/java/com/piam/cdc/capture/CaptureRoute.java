@@ -45,6 +45,7 @@ public class CaptureRoute extends RouteBuilder {
             getContext().removeComponent(CaptureComponent.SCHEME);
             getContext().addComponent(CaptureComponent.SCHEME, new CaptureComponent());
         }
+        DebeziumSummary.warnIfNotOverridden();
         boolean always = !cdc.captureLease(); // with the lease, CaptureLease starts and stops them
         from(debeziumUri())
                 .routeId(ROUTE_ID)
