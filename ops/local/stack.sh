@@ -377,6 +377,20 @@ kafka_ready() {
   port_open "$KAFKA_PORT" && tail -c +"$((KAFKA_LOG_OFFSET + 1))" "$LOGS/kafka.log" | grep -F "Kafka Server started" >/dev/null
 }
 
+# A new KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid prints),
+# or KAFKA_CLUSTER_ID. About one id in 64 begins with '-'.
+kafka_cluster_id() {
+  if [[ -n "${KAFKA_CLUSTER_ID:-}" ]]; then printf '%s' "$KAFKA_CLUSTER_ID"; return 0; fi
+  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='
+}
+
+# Formats the KRaft storage named by a server.properties. The id goes as --cluster-id=ID: given as
+# "-t ID", an id beginning with '-' was read as an option and the format failed (issue 23).
+kafka_format() {
+  local config="$1" id="$2" cp="$3" log4j="${4:-}"
+  java ${log4j:+"$log4j"} -cp "$cp" kafka.tools.StorageTool format -c "$config" "--cluster-id=$id"
+}
+
 kafka_up() {
   already_running kafka && return 0
   check_port_free kafka "$KAFKA_PORT" KAFKA_PORT
@@ -388,9 +402,7 @@ kafka_up() {
   kafka_config
   log4j="-Dlog4j.configuration=file:$dir/log4j.properties"
   if [[ ! -f "$dir/data/meta.properties" ]]; then # format the KRaft storage once
-    # cluster id = 16 random bytes, base64url without padding (what StorageTool random-uuid prints)
-    java "$log4j" -cp "$cp" kafka.tools.StorageTool format -c "$dir/server.properties" \
-      -t "$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >>"$LOGS/kafka.log" 2>&1 ||
+    kafka_format "$dir/server.properties" "$(kafka_cluster_id)" "$cp" "$log4j" >>"$LOGS/kafka.log" 2>&1 ||
       die "kafka: storage format failed; see $LOGS/kafka.log"
   fi
   KAFKA_LOG_OFFSET="$(stat -c %s "$LOGS/kafka.log" 2>/dev/null || echo 0)"
@@ -471,6 +483,9 @@ logs() {
 usage() { say "usage: $0 up|down|status|reset|logs [mysql|clickhouse|kafka]   (no name: all three)"; }
 
 action="${1:-}"
+if [[ "$action" == kafka-format ]]; then # kafka-format <server.properties> <cluster id>: formats that storage (StackScriptsIT)
+  kafka_format "$2" "$3" "$(kafka_classpath)"; exit $?
+fi
 case "${2:-}" in
   "") svcs="$ALL" ;;
   mysql | clickhouse | kafka) svcs="$2" ;;

@@ -35,6 +35,35 @@ class StackScriptsIT {
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Issue 23: the stack made the KRaft cluster id from random bytes and passed it as "-t ID"; an id beginning with '-'
+     * (about one in 64) was read as an option and the first start failed. Formats with ids beginning with '-' and
+     * '_' and random ones, as stack.sh up does (its kafka-format command runs the same function).
+     */
+    @Test
+    void kafkaStorageFormatsWhateverTheClusterIdBeginsWith() throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>(java.util.List.of("-" + "Ab_9".repeat(5) + "x", "--" + "Q".repeat(20),
+                "_" + "z".repeat(21)));
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 3; i++) {
+            byte[] b = new byte[16];
+            random.nextBytes(b);
+            ids.add(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            Path dir = foreign.resolve("kafka-format-" + i);
+            Files.createDirectories(dir);
+            Path config = dir.resolve("server.properties");
+            Files.writeString(config, String.join("\n", "process.roles=broker,controller", "node.id=1",
+                    "controller.quorum.voters=1@127.0.0.1:19093", "listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093",
+                    "controller.listener.names=CONTROLLER", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT", "log.dirs=" + dir.resolve("data"), ""));
+            Result format = run(StackLogins.dataDir().toPath(), "ops/local/stack.sh", "kafka-format", config.toString(), ids.get(i));
+            assertThat(format.exit()).as("format with cluster id " + ids.get(i) + ": " + format.output()).isZero();
+            assertThat(Files.readString(dir.resolve("data/meta.properties"))).contains("cluster.id=" + ids.get(i));
+        }
+    }
+
     @Test
     void resetAndUpRefuseAFolderTheStackDidNotMake() throws Exception {
         Path keep = foreign.resolve("mysql/keep.txt");
