@@ -1,12 +1,12 @@
 package com.piam.cdc.consume;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
 import com.piam.cdc.domain.DeletedKey;
 import com.piam.cdc.domain.PacsType;
 import com.piam.cdc.record.BadRecordException;
+import com.piam.cdc.record.FlatRow;
 import com.piam.cdc.record.RecordFormat;
 import com.piam.cdc.record.Versions;
 
@@ -38,7 +38,7 @@ public final class ChangeMapping {
     private ChangeMapping() {
     }
 
-    public static Change<AccessEvent> accessEvent(JsonNode row, RecordMeta meta)
+    public static Change<AccessEvent> accessEvent(FlatRow row, RecordMeta meta)
             throws BadRecordException {
         AccessEvent e = new AccessEvent(
                 text(row, "event_id", true), text(row, "tenant_id", true), time(row, "event_time", true),
@@ -51,7 +51,7 @@ public final class ChangeMapping {
         return change(row, e, meta);
     }
 
-    public static Change<ConnectorHealth> connectorHealth(JsonNode row, RecordMeta meta)
+    public static Change<ConnectorHealth> connectorHealth(FlatRow row, RecordMeta meta)
             throws BadRecordException {
         ConnectorHealth h = new ConnectorHealth(
                 text(row, "tenant_id", true), text(row, "connector_id", true), text(row, "connector_name", true),
@@ -70,7 +70,7 @@ public final class ChangeMapping {
      * A tombstone of cg_access_event: the delete of the row its key names (event_id), versioned by
      * the Kafka record (timestamp, offset), so it orders after the change it deletes.
      */
-    public static Change<DeletedKey> accessEventDeleted(JsonNode key, RecordMeta meta) throws BadRecordException {
+    public static Change<DeletedKey> accessEventDeleted(FlatRow key, RecordMeta meta) throws BadRecordException {
         if (key == null) {
             return null;
         }
@@ -78,30 +78,30 @@ public final class ChangeMapping {
     }
 
     /** A tombstone of cg_connector_health: the delete of the row whose source id (the AUTO_INCREMENT id) its key names. */
-    public static Change<DeletedKey> connectorHealthDeleted(JsonNode key, RecordMeta meta) throws BadRecordException {
+    public static Change<DeletedKey> connectorHealthDeleted(FlatRow key, RecordMeta meta) throws BadRecordException {
         if (key == null) {
             return null;
         }
         long id = sourceId(key, "id");
         if (id == ConnectorHealth.NO_SOURCE_ID) {
-            throw new BadRecordException("a delete of cg_connector_health by key " + clip(key.toString()) + " has no id");
+            throw new BadRecordException("a delete of cg_connector_health by key " + clip(key.json()) + " has no id");
         }
         return deleted(new DeletedKey("source_id", String.valueOf(id), true), meta);
     }
 
     /** A BIGINT id column (0 when absent). */
-    private static long sourceId(JsonNode row, String field) throws BadRecordException {
-        JsonNode n = row.get(field);
-        if (n == null || n.isNull()) {
+    private static long sourceId(FlatRow row, String field) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
             return ConnectorHealth.NO_SOURCE_ID;
         }
-        if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() > 0) {
-            return n.asLong();
+        if (row.isLong(n) && row.longValue(n) > 0) {
+            return row.longValue(n);
         }
-        if (n.isTextual() && n.asText().matches("[1-9][0-9]{0,18}")) {
-            return Long.parseLong(n.asText());
+        if (row.isText(n) && row.text(n).matches("[1-9][0-9]{0,18}")) {
+            return Long.parseLong(row.text(n));
         }
-        throw new BadRecordException(field + "=" + clip(n.toString()) + " is not a positive whole number (a BIGINT id)");
+        throw new BadRecordException(field + "=" + clip(row.json(n)) + " is not a positive whole number (a BIGINT id)");
     }
 
     private static Change<DeletedKey> deleted(DeletedKey key, RecordMeta meta) throws BadRecordException {
@@ -112,7 +112,7 @@ public final class ChangeMapping {
         return new Change<>(key, Change.Op.DELETE, meta.timestampMs(), Versions.ofRecord(meta.timestampMs(), meta.offset()));
     }
 
-    private static <T> Change<T> change(JsonNode row, T value, RecordMeta meta) throws BadRecordException {
+    private static <T> Change<T> change(FlatRow row, T value, RecordMeta meta) throws BadRecordException {
         Change.Op op = op(row);
         long tsMs = (long) number(row, RecordFormat.TS_MS, 0);
         long recordTs = meta.timestampMs() > 0 ? meta.timestampMs() : tsMs;
@@ -133,39 +133,40 @@ public final class ChangeMapping {
         return new Change<>(value, op, sourceTs, version);
     }
 
-    static Change.Op op(JsonNode row) throws BadRecordException {
-        JsonNode deleted = row.get(RecordFormat.DELETED);
-        if (deleted != null && "true".equalsIgnoreCase(deleted.asText())) {
+    static Change.Op op(FlatRow row) throws BadRecordException {
+        int deleted = row.index(RecordFormat.DELETED);
+        if (deleted >= 0 && "true".equalsIgnoreCase(row.text(deleted))) {
             return Change.Op.DELETE;
         }
-        JsonNode op = row.get(RecordFormat.OP);
-        if (op == null || op.isNull()) {
+        int op = row.index(RecordFormat.OP);
+        if (row.isNull(op)) {
             throw new BadRecordException("__op is missing (expected r, c, u or d)");
         }
-        return switch (op.asText()) {
+        String code = row.text(op);
+        return switch (code) {
             case "r" -> Change.Op.READ;
             case "c" -> Change.Op.CREATE;
             case "u" -> Change.Op.UPDATE;
             case "d" -> Change.Op.DELETE;
-            default -> throw new BadRecordException("__op='" + op.asText() + "' (expected r, c, u or d)");
+            default -> throw new BadRecordException("__op='" + code + "' (expected r, c, u or d)");
         };
     }
 
-    private static String text(JsonNode row, String field, boolean required) throws BadRecordException {
-        JsonNode n = row.get(field);
-        if (n == null || n.isNull()) {
+    private static String text(FlatRow row, String field, boolean required) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
             if (required) {
                 throw new BadRecordException(field + " is missing");
             }
             return null;
         }
-        if (!n.isValueNode()) {
+        if (!row.isValue(n)) {
             throw new BadRecordException(field + " is not a plain value");
         }
-        return n.asText();
+        return row.text(n);
     }
 
-    private static String oneOf(JsonNode row, String field, String... allowed) throws BadRecordException {
+    private static String oneOf(FlatRow row, String field, String... allowed) throws BadRecordException {
         String v = text(row, field, true);
         for (String a : allowed) {
             if (a.equals(v)) {
@@ -175,7 +176,7 @@ public final class ChangeMapping {
         throw new BadRecordException(field + "='" + clip(v) + "' (expected one of " + String.join(", ", allowed) + ")");
     }
 
-    private static PacsType pacs(JsonNode row, String field) throws BadRecordException {
+    private static PacsType pacs(FlatRow row, String field) throws BadRecordException {
         String v = text(row, field, true);
         try {
             return PacsType.valueOf(v.toUpperCase(Locale.ROOT));
@@ -184,40 +185,40 @@ public final class ChangeMapping {
         }
     }
 
-    private static double number(JsonNode row, String field, double fallback) throws BadRecordException {
-        JsonNode n = row.get(field);
-        if (n == null || n.isNull()) {
+    private static double number(FlatRow row, String field, double fallback) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
             return fallback;
         }
         double v;
-        if (n.isNumber()) {
-            v = n.asDouble();
-        } else if (n.isBoolean()) {
-            v = n.asBoolean() ? 1 : 0;
-        } else if (n.isTextual()) {
+        if (row.isNumber(n)) {
+            v = row.doubleValue(n);
+        } else if (row.isBoolean(n)) {
+            v = row.booleanValue(n) ? 1 : 0;
+        } else if (row.isText(n)) {
             try {
-                v = Double.parseDouble(n.asText());
+                v = Double.parseDouble(row.text(n));
             } catch (NumberFormatException e) {
-                throw new BadRecordException(field + "='" + clip(n.asText()) + "' is not a number");
+                throw new BadRecordException(field + "='" + clip(row.text(n)) + "' is not a number");
             }
         } else {
             throw new BadRecordException(field + " is not a plain value");
         }
         if (!Double.isFinite(v)) {
-            throw new BadRecordException(field + "=" + n.asText() + " is not a finite number");
+            throw new BadRecordException(field + "=" + row.text(n) + " is not a finite number");
         }
         return v;
     }
 
     /** An INT UNSIGNED source column (ClickHouse UInt32): a whole number from 0 to 4294967295, kept in an int. */
-    private static long unsigned(JsonNode row, String field, long fallback) throws BadRecordException {
-        JsonNode n = row.get(field);
-        if (n == null || n.isNull()) {
+    private static long unsigned(FlatRow row, String field, long fallback) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
             return fallback;
         }
         double v = number(row, field, fallback);
         if (v < 0 || v > Integer.MAX_VALUE || v != Math.rint(v)) {
-            throw new BadRecordException(field + "=" + clip(n.asText())
+            throw new BadRecordException(field + "=" + clip(row.text(n))
                     + " is out of range (a whole number from 0 to " + Integer.MAX_VALUE + ")");
         }
         return (long) v;
@@ -227,21 +228,21 @@ public final class ChangeMapping {
      * DATETIME(3) as Debezium renders it: epoch milliseconds of the UTC wall-clock time (the
      * connector's default time.precision.mode). ISO-8601 text is accepted as well.
      */
-    private static Instant time(JsonNode row, String field, boolean required) throws BadRecordException {
-        JsonNode n = row.get(field);
-        if (n == null || n.isNull()) {
+    private static Instant time(FlatRow row, String field, boolean required) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
             if (required) {
                 throw new BadRecordException(field + " is missing");
             }
             return null;
         }
-        if (n.isIntegralNumber()) {
-            return Instant.ofEpochMilli(n.asLong());
+        if (row.isWhole(n)) {
+            return Instant.ofEpochMilli(row.longValue(n));
         }
         try {
-            return Instant.parse(n.asText());
+            return Instant.parse(row.text(n));
         } catch (RuntimeException e) {
-            throw new BadRecordException(field + "='" + clip(n.asText()) + "' is not epoch millis or ISO-8601 time");
+            throw new BadRecordException(field + "='" + clip(row.text(n)) + "' is not epoch millis or ISO-8601 time");
         }
     }
 

@@ -1,12 +1,11 @@
 package com.piam.cdc.consume;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.Retry;
 import com.piam.cdc.consume.ChangeMapping.RecordMeta;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.record.BadRecordException;
-import com.piam.cdc.record.ChangeParser;
+import com.piam.cdc.record.FlatRow;
 import com.piam.cdc.record.RecordFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -32,13 +31,13 @@ final class RecordIntake implements Processor {
 
     @FunctionalInterface
     interface Mapper {
-        Change<?> map(JsonNode row, RecordMeta meta) throws BadRecordException;
+        Change<?> map(FlatRow row, RecordMeta meta) throws BadRecordException;
     }
 
     /** A tombstone's key columns to a delete by key; null when there is nothing to delete. */
     @FunctionalInterface
     interface KeyDeleteMapper {
-        Change<?> map(JsonNode key, RecordMeta meta) throws BadRecordException;
+        Change<?> map(FlatRow key, RecordMeta meta) throws BadRecordException;
     }
 
     private final String table;
@@ -49,6 +48,8 @@ final class RecordIntake implements Processor {
     private final DeadLetterWriter deadLetters;
     private final RowsSetAside setAside;
     private final Retry retry;
+    /** The consume thread's row, read record after record into the same arrays (no JSON tree per record). */
+    private final ThreadLocal<FlatRow> rows = ThreadLocal.withInitial(FlatRow::new);
 
     RecordIntake(String table, SourceColumns columns, Mapper mapper, KeyDeleteMapper keyDelete, OffsetCommitListener commits,
             DeadLetterWriter deadLetters, RowsSetAside setAside, BooleanSupplier stopping, long maxBackoffMs) {
@@ -77,14 +78,14 @@ final class RecordIntake implements Processor {
         KafkaDelivery delivery = new KafkaDelivery(commits, deadLetters, partition, offset,
                 in.getHeader(KafkaConstants.KEY, String.class), value, in.getHeader(KafkaConstants.HEADERS, Headers.class));
         try {
-            JsonNode row = ChangeParser.row(value);
+            FlatRow row = rows.get().read(value);
             if (row != null) {
                 columns.observe(row);
             }
             RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
                     in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
             Change<?> change = row != null ? mapper.map(row, meta)
-                    : keyDelete.map(ChangeParser.key(in.getHeader(KafkaConstants.KEY, String.class)), meta);
+                    : keyDelete.map(FlatRow.key(in.getHeader(KafkaConstants.KEY, String.class)), meta);
             if (change == null) { // a tombstone without a key: nothing to load
                 delivery.skip();
                 exchange.setRouteStop(true);

@@ -1,6 +1,6 @@
 package com.piam.cdc.consume;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.record.FlatRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,21 +48,21 @@ public final class SourceColumns {
     }
 
     /** Notes the columns of one record's row (Debezium's own __ fields aside); logs when they changed. */
-    public void observe(JsonNode row) {
+    public void observe(FlatRow row) {
         int sig = 1;
-        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
-            sig = 31 * sig + it.next().hashCode();
+        for (int i = 0; i < row.size(); i++) {
+            sig = 31 * sig + row.name(i).hashCode();
         }
         synchronized (this) {
             if (sig == signature && !seen.isEmpty()) {
                 return;
             }
             Set<String> now = new TreeSet<>();
-            row.fieldNames().forEachRemaining(f -> {
-                if (!f.startsWith("__")) {
-                    now.add(f);
+            for (int i = 0; i < row.size(); i++) {
+                if (!row.name(i).startsWith("__")) {
+                    now.add(row.name(i));
                 }
-            });
+            }
             signature = sig;
             if (now.equals(seen)) {
                 return;

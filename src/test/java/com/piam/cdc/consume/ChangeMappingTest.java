@@ -7,7 +7,7 @@ import com.piam.cdc.domain.PacsType;
 import com.piam.cdc.record.BadRecordException;
 import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.Versions;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.piam.cdc.record.FlatRow;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +22,8 @@ class ChangeMappingTest {
 
     private static final ChangeMapping.RecordMeta NO_HEADERS = new ChangeMapping.RecordMeta(null, null, 1795420706100L, 42);
 
-    private static JsonNode parse(String value) throws BadRecordException {
-        return ChangeParser.row(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    private static FlatRow parse(String value) throws BadRecordException {
+        return new FlatRow().read(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
 
@@ -111,6 +111,8 @@ class ChangeMappingTest {
         byte[] latin1 = "{\"event_id\":\"Zo\u00eb\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> ChangeParser.row(latin1))
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("not valid JSON").hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> new FlatRow().read(latin1))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("not valid JSON").hasMessageContaining("UTF-8");
     }
 
     @ParameterizedTest
@@ -150,21 +152,21 @@ class ChangeMappingTest {
     void aTombstoneOfAnAccessEventIsADeleteByKeyVersionedByTheRecord() throws Exception {
         for (String key : new String[] {"{\"event_id\":\"e-9\"}",
                 "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"event_id\":\"e-9\"}}"}) {
-            Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.accessEventDeleted(ChangeParser.key(key), NO_HEADERS);
+            Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.accessEventDeleted(FlatRow.key(key), NO_HEADERS);
             assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("event_id", "e-9", false));
             assertThat(d.deleted()).isTrue();
             assertThat(d.version()).isEqualTo(Versions.ofRecord(1795420706100L, 42));
         }
-        assertThat(ChangeMapping.accessEventDeleted(ChangeParser.key(null), NO_HEADERS)).as("no key: nothing to delete").isNull();
-        assertThatThrownBy(() -> ChangeMapping.accessEventDeleted(ChangeParser.key("e-9"), NO_HEADERS))
+        assertThat(ChangeMapping.accessEventDeleted(FlatRow.key(null), NO_HEADERS)).as("no key: nothing to delete").isNull();
+        assertThatThrownBy(() -> ChangeMapping.accessEventDeleted(FlatRow.key("e-9"), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("key e-9 is not valid JSON");
     }
 
     @Test
     void aTombstoneOfAHealthRowIsADeleteByItsSourceId() throws Exception {
-        Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":41}"), NO_HEADERS);
+        Change<com.piam.cdc.domain.DeletedKey> d = ChangeMapping.connectorHealthDeleted(FlatRow.key("{\"id\":41}"), NO_HEADERS);
         assertThat(d.row()).isEqualTo(new com.piam.cdc.domain.DeletedKey("source_id", "41", true));
-        assertThatThrownBy(() -> ChangeMapping.connectorHealthDeleted(ChangeParser.key("{\"id\":\"41 OR 1=1\"}"), NO_HEADERS))
+        assertThatThrownBy(() -> ChangeMapping.connectorHealthDeleted(FlatRow.key("{\"id\":\"41 OR 1=1\"}"), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("is not a positive whole number");
         assertThat(ChangeMapping.connectorHealth(parse(CONNECT_HEALTH), NO_HEADERS).row().sourceId()).isEqualTo(41L);
     }
