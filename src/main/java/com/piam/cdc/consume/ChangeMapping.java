@@ -56,8 +56,8 @@ public final class ChangeMapping {
         ConnectorHealth h = new ConnectorHealth(
                 text(row, "tenant_id", true), text(row, "connector_id", true), text(row, "connector_name", true),
                 pacs(row, "pacs_type"), text(row, "pacs_version", false), time(row, "check_time", true),
-                oneOf(row, "status", "OK", "WARN", "DOWN"), (int) unsigned(row, "latency_ms", -1),
-                (float) number(row, "events_per_minute", 0), (int) unsigned(row, "error_count_1h", 0),
+                oneOf(row, "status", "OK", "WARN", "DOWN"), unsigned(row, "latency_ms", -1),
+                (float) number(row, "events_per_minute", 0), unsigned(row, "error_count_1h", 0),
                 time(row, "last_event_time", false), text(row, "error_message", false), text(row, "error_code", false),
                 text(row, "endpoint_url", false), time(row, "last_successful_sync", false), sourceId(row, "id"));
         if (h.latencyMs() < 0) {
@@ -210,16 +210,19 @@ public final class ChangeMapping {
         return v;
     }
 
-    /** An INT UNSIGNED source column (ClickHouse UInt32): a whole number from 0 to 4294967295, kept in an int. */
+    /** Largest INT UNSIGNED (MySQL) and UInt32 (ClickHouse). */
+    static final long UINT32_MAX = 0xFFFFFFFFL;
+
+    /** An INT UNSIGNED source column (ClickHouse UInt32): a whole number from 0 to 4294967295. */
     private static long unsigned(FlatRow row, String field, long fallback) throws BadRecordException {
         int n = row.index(field);
         if (row.isNull(n)) {
             return fallback;
         }
         double v = number(row, field, fallback);
-        if (v < 0 || v > Integer.MAX_VALUE || v != Math.rint(v)) {
+        if (v < 0 || v > UINT32_MAX || v != Math.rint(v)) {
             throw new BadRecordException(field + "=" + clip(row.text(n))
-                    + " is out of range (a whole number from 0 to " + Integer.MAX_VALUE + ")");
+                    + " is out of range (a whole number from 0 to " + UINT32_MAX + ")");
         }
         return (long) v;
     }

@@ -89,9 +89,9 @@ public class CloudgateWriter {
                 ps.setString(5, h.pacsVersion());
                 ps.setObject(6, utc(h.checkTime()));
                 ps.setString(7, h.status());
-                ps.setInt(8, h.latencyMs());
+                ps.setLong(8, h.latencyMs());
                 ps.setFloat(9, h.eventsPerMinute());
-                ps.setInt(10, h.errorCount1h());
+                ps.setLong(10, h.errorCount1h());
                 setNullableTime(ps, 11, h.lastEventTime());
                 ps.setString(12, h.errorMessage());
                 ps.setString(13, h.errorCode());

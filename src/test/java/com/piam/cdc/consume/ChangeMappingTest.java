@@ -139,7 +139,7 @@ class ChangeMappingTest {
     @Test
     void valuesThatDoNotFitTheSourceColumnAreNamed() {
         assertThatThrownBy(() -> ChangeMapping.connectorHealth(parse(CONNECT_HEALTH.replace("\"latency_ms\":26382", "\"latency_ms\":-5")), NO_HEADERS))
-                .isInstanceOf(BadRecordException.class).hasMessage("latency_ms=-5 is out of range (a whole number from 0 to 2147483647)");
+                .isInstanceOf(BadRecordException.class).hasMessage("latency_ms=-5 is out of range (a whole number from 0 to 4294967295)");
         assertThatThrownBy(() -> ChangeMapping.connectorHealth(parse(CONNECT_HEALTH.replace("\"error_count_1h\":77", "\"error_count_1h\":\"NaN\"")), NO_HEADERS))
                 .isInstanceOf(BadRecordException.class).hasMessage("error_count_1h=NaN is not a finite number");
         assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"badge_id\":\"UNK-123456\"", "\"badge_id\":{\"a\":1}")), NO_HEADERS))

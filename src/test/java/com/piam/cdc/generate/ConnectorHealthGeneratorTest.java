@@ -57,7 +57,7 @@ class ConnectorHealthGeneratorTest {
         assertThat(rows).allSatisfy(r -> {
             switch (r.status()) {
                 case "OK" -> {
-                    assertThat(r.latencyMs()).isBetween(50, 500);
+                    assertThat(r.latencyMs()).isBetween(50L, 500L);
                     assertThat(r.errorMessage()).isNull();
                     assertThat(r.lastSuccessfulSync()).isEqualTo(r.checkTime());
                 }
