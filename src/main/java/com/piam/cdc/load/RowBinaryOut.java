@@ -84,8 +84,11 @@ final class RowBinaryOut {
 
     void string(String s) {
         int n = s.length();
-        int bytes = utf8Length(s, n);
-        boolean ascii = bytes == n && isAscii(s, n);
+        int bytes = utf8Length(s, n); // negative: the string is ASCII, -bytes long
+        boolean ascii = bytes < 0;
+        if (ascii) {
+            bytes = -bytes;
+        }
         ensure(bytes + 5);
         for (long v = bytes; ; v >>>= 7) { // unsigned LEB128 length
             if (v < 0x80) {
@@ -123,21 +126,17 @@ final class RowBinaryOut {
         }
     }
 
-    private static boolean isAscii(String s, int n) {
-        for (int i = 0; i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** UTF-8 length of the string as String.getBytes(UTF_8) encodes it. */
+    /**
+     * UTF-8 length of the string as String.getBytes(UTF_8) encodes it, negated when every char is ASCII (one pass
+     * tells both: a lone surrogate is one byte too, so the length alone cannot).
+     */
     static int utf8Length(String s, int n) {
         int bytes = n;
+        boolean ascii = true;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
+                ascii = false;
                 if (c < 0x800) {
                     bytes += 1;
                 } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
@@ -148,7 +147,7 @@ final class RowBinaryOut {
                 }
             }
         }
-        return bytes;
+        return ascii ? -bytes : bytes;
     }
 
     private void ensure(int more) {
