@@ -60,11 +60,14 @@ public class ConsumeRoutes extends RouteBuilder {
     private void consume(String routeId, int order, String topic, String buffer, String table, SourceColumns columns,
             RecordIntake.Mapper mapper, RecordIntake.KeyDeleteMapper keyDelete) {
         getContext().getRegistry().bind("sourceColumns-" + columns.table(), columns);
-        OffsetCommitListener commits = new OffsetCommitListener();
+        OffsetCommitListener commits = new OffsetCommitListener(routeId);
         if (metrics != null) {
             metrics.gauge("piam.kafka.consumer.lag", "Records of the topic the consume route has not read yet", "topic", topic,
                     commits::lag);
+            metrics.gauge("piam.kafka.consumer.paused", "1 while the consume route's partitions are paused: the load buffer is full",
+                    "topic", topic, commits::pausedForRoomGauge);
         }
+        String bufferUri = buffer + "?size=" + bufferSize + "&blockWhenFull=true";
         String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
@@ -83,6 +86,9 @@ public class ConsumeRoutes extends RouteBuilder {
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
                 // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
                 + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000"
+                // the thread never waits long between polls (a full buffer pauses the partitions: BufferRoom), so a
+                // rebalance waits at most this long for a member that stopped polling (Kafka's default: 5 min)
+                + "&maxPollIntervalMs=30000"
                 // both consume routes share the group: when one joins, the other keeps its partitions
                 // (an eager rebalance would rewind it to the last commit and load buffered rows twice)
                 + "&partitionAssignor=org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
@@ -98,7 +104,8 @@ public class ConsumeRoutes extends RouteBuilder {
                     }
                 })
                 .process(intake)
-                .process(budget::admit) // MAX_BUFFERED_MB: waits for room (the records stay unsettled meanwhile)
-                .to(buffer + "?size=" + bufferSize + "&blockWhenFull=true");
+                // MAX_BUFFERED_ROWS and MAX_BUFFERED_MB: no room → the record is held back and the partitions pause
+                .process(new BufferRoom(bufferUri, budget, commits))
+                .to(bufferUri);
     }
 }

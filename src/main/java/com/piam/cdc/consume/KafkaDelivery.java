@@ -53,6 +53,11 @@ final class KafkaDelivery implements Delivery {
         commits.abandoned(partition, offset);
     }
 
+    /** No room in the load buffer: not taken, read again once the consumer resumes (consumer thread only). */
+    void holdBack() {
+        commits.holdBack(partition, offset);
+    }
+
     /** The record was nothing to load (a tombstone): settled as it is. */
     void skip() {
         commits.settled(partition, offset);

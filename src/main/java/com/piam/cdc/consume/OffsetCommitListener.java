@@ -67,11 +67,39 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
      */
     public static final String REDELIVERED = "piam.kafka.redelivered";
 
+    /**
+     * Exchange property (true) on a record at or after one held back for want of buffer room, still in the poll
+     * that brought it: the consume route drops it, the consumer reads it again after resuming.
+     */
+    public static final String HELD_BACK = "piam.kafka.held-back";
+
+    private final ConsumerPause pause;
+
+    public OffsetCommitListener() {
+        this("consumer");
+    }
+
+    public OffsetCommitListener(String name) {
+        this.pause = new ConsumerPause(name);
+    }
+
     @Override
     public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
         TopicPartition partition = record.partition;
         long offset = record.recordOffset;
         PartitionProgress progress = partitions.get(partition);
+        if (progress != null && progress.heldBack(offset)) {
+            // the consumer has sought back to a record before it (no room in the buffer): dropped, read again later
+            if (exchange != null && exchange.exchange != null) {
+                exchange.exchange.setProperty(HELD_BACK, true);
+            }
+            return new KafkaManualCommit() {
+                @Override
+                public void commit() {
+                    // not taken: its next read's handle settles it
+                }
+            };
+        }
         if (progress != null && progress.receivedBefore(offset)) {
             // read again, not new: camel-kafka seeks back to the last commit when a paused consumer resumes
             // (FeedPause), and afterConsume seeks back to abandoned records, while this runtime still holds the
@@ -122,6 +150,37 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         }
     }
 
+    /**
+     * On the consumer thread: no room in the load buffer for the record at {@code offset}, which was received. It is
+     * not taken (nothing after it in the partition is, in this poll): the consumer seeks back to it and pauses its
+     * partitions until there is room ({@link ConsumerPause}).
+     */
+    void holdBack(TopicPartition partition, long offset) {
+        PartitionProgress p = partitions.get(partition);
+        if (p != null) {
+            p.holdBack(offset);
+        }
+        Consumer<?, ?> consumer = getConsumer();
+        if (consumer != null) {
+            pause.hold(consumer, partition, offset);
+        }
+    }
+
+    /** Whether the partitions are paused for want of room (then a record does not wait for room, it is held back). */
+    boolean pausedForRoom() {
+        return pause.paused();
+    }
+
+    /** The condition to resume on (the buffer has room again). */
+    void resumeWhen(java.util.function.BooleanSupplier room) {
+        pause.resumeWhen(room);
+    }
+
+    /** 1 while the consumer is paused for want of buffer room: the piam_kafka_consumer_paused gauge. */
+    public int pausedForRoomGauge() {
+        return pause.pausedNow() ? 1 : 0;
+    }
+
     /** The record at {@code offset} is loaded or set aside: its offset may be committed once all before it are. */
     public void settled(TopicPartition partition, long offset) {
         PartitionProgress p = partitions.get(partition);
@@ -156,6 +215,9 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
         }
         // a partition that moved to another consumer: its records are re-read there from the last commit
         partitions.keySet().removeIf(p -> !assigned.contains(p));
+        if (pause.resumeIfRoom(consumer)) {
+            partitions.values().forEach(PartitionProgress::takeAgain);
+        }
         // afterConsume runs after a poll, before its records are processed: a position that did not move
         // over a poll was fully processed (transaction markers behind the last record are committed past)
         partitions.forEach((p, progress) -> {
@@ -316,6 +378,7 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
                         throw new IllegalStateException("route " + routeId + ": Kafka consumer started before its commit listener");
                     }
                     kafka.setConsumerListener(OffsetCommitListener.this);
+                    pause.camelConsumer(kafka);
                     installed = true;
                 }
             }

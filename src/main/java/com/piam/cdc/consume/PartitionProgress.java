@@ -19,10 +19,34 @@ final class PartitionProgress {
     private long nextAfterReceived = -1;
     private long committed = -1;
     private long lastPosition = -1;
+    /** First record not taken for want of buffer room: it and the records after it are read again later (-1: none). */
+    private long heldFrom = -1;
 
     /** Whether the record at {@code offset} was received before and its first copy is still held (or settled). */
     synchronized boolean receivedBefore(long offset) {
         return offset < nextAfterReceived && !abandoned.contains(offset);
+    }
+
+    /** Whether the record at {@code offset} lies at or after the first record held back (it is read again later). */
+    synchronized boolean heldBack(long offset) {
+        return heldFrom >= 0 && offset >= heldFrom;
+    }
+
+    /**
+     * The record at {@code offset} was received but not taken (no room in the load buffer): it is not held here
+     * and the consumer reads it again from here once it resumes. Records are received in order, so nothing after
+     * it was received yet.
+     */
+    synchronized void holdBack(long offset) {
+        open.remove(offset);
+        abandoned.remove(offset);
+        heldFrom = heldFrom < 0 ? offset : Math.min(heldFrom, offset);
+        nextAfterReceived = Math.min(nextAfterReceived, heldFrom);
+    }
+
+    /** The partition resumes: the records held back are taken when read again. */
+    synchronized void takeAgain() {
+        heldFrom = -1;
     }
 
     synchronized void received(long offset, long nowMs) {

@@ -65,8 +65,10 @@ final class RecordIntake implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        if (exchange.getProperty(OffsetCommitListener.REDELIVERED, false, Boolean.class)) {
-            exchange.setRouteStop(true); // its first copy is loaded (or on its way): see OffsetCommitListener
+        if (exchange.getProperty(OffsetCommitListener.REDELIVERED, false, Boolean.class)
+                || exchange.getProperty(OffsetCommitListener.HELD_BACK, false, Boolean.class)) {
+            // read again while its first copy is held here, or after a record held back: see OffsetCommitListener
+            exchange.setRouteStop(true);
             return;
         }
         Message in = exchange.getMessage();

@@ -43,6 +43,29 @@ public final class LoadBudget {
         used += n;
     }
 
+    /**
+     * Takes room for {@code bytes} if it is free now or within {@code waitMs}; false (nothing taken) otherwise,
+     * and at once while stopping. The Kafka consumer's thread asks this way: it must not block for long.
+     */
+    public synchronized boolean tryAcquire(long bytes, long waitMs) throws InterruptedException {
+        long n = Math.min(bytes, capacity);
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (used + n > capacity) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0 || stopping.getAsBoolean()) {
+                return false;
+            }
+            wait(left);
+        }
+        used += n;
+        return true;
+    }
+
+    /** Whether at least {@code fraction} of the budget is free. */
+    public synchronized boolean freeAtLeast(double fraction) {
+        return capacity - used >= capacity * fraction;
+    }
+
     /** Gives back the room of rows that are loaded or set aside (or abandoned at stop). */
     public synchronized void release(long bytes) {
         used = Math.max(0, used - Math.min(bytes, capacity));

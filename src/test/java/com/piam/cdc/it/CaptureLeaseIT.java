@@ -2,7 +2,6 @@ package com.piam.cdc.it;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -116,14 +115,6 @@ class CaptureLeaseIT {
         return h.isEmpty() ? null : h.get(h.size() - 1);
     }
 
-    private static Map<String, List<TopicPartition>> members(Admin admin, String group) throws Exception {
-        Map<String, List<TopicPartition>> out = new HashMap<>();
-        for (MemberDescription m : admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group).members()) {
-            out.computeIfAbsent(m.clientId(), c -> new ArrayList<>()).addAll(m.assignment().topicPartitions());
-        }
-        return out;
-    }
-
     /** No rebalance in progress: the group is stable and every partition of the access events is held. */
     private static boolean stable(Admin admin, String group) throws Exception {
         var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
@@ -143,7 +134,7 @@ class CaptureLeaseIT {
         String topic = run + ".cloudgate.cg_access_event";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
             // every runtime consumes: the 6 partitions of the access events are spread over the three
-            await().atMost(Duration.ofSeconds(60)).until(() -> members(admin, run).keySet().stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> KafkaOffsets.members(admin, run).keySet().stream()
                     .filter(c -> c.endsWith("/consume-access-events")).count() == 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> ClickHouseQuery.count("SELECT count() FROM piam.fact_access_events"
                     + " WHERE event_time >= toDateTime(" + startSec + ")") > 200);
@@ -211,11 +202,11 @@ class CaptureLeaseIT {
             // settles after the kill above: a member that dies in the middle of a rebalance (after joining it) holds
             // the rebalance until Kafka's rebalance timeout (max.poll.interval.ms), not the 10 s session timeout
             String consumerOnly = runtimes.keySet().stream().filter(n -> !n.equals(fourth)).findFirst().orElseThrow();
-            await().atMost(Duration.ofSeconds(60)).until(() -> stable(admin, run) && members(admin, run).keySet().stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> stable(admin, run) && KafkaOffsets.members(admin, run).keySet().stream()
                     .filter(c -> c.endsWith("/consume-access-events")).count() == 2);
             runtimes.remove(consumerOnly).kill();
             await().atMost(Duration.ofSeconds(15)).until(() -> {
-                Map<String, List<TopicPartition>> m = members(admin, run);
+                Map<String, List<TopicPartition>> m = KafkaOffsets.members(admin, run);
                 List<TopicPartition> held = m.getOrDefault(fourth + "/consume-access-events", List.of());
                 return m.keySet().stream().noneMatch(c -> c.startsWith(consumerOnly + "/")) && held.size() == 6;
             });

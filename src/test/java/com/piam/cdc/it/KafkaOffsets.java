@@ -1,10 +1,12 @@
 package com.piam.cdc.it;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,5 +56,14 @@ final class KafkaOffsets {
             }
         }
         return sum;
+    }
+
+    /** The group's members by client id ("runtime/route"), each with the partitions assigned to it. */
+    static Map<String, List<TopicPartition>> members(Admin admin, String group) throws Exception {
+        Map<String, List<TopicPartition>> out = new HashMap<>();
+        for (MemberDescription m : admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group).members()) {
+            out.computeIfAbsent(m.clientId(), c -> new ArrayList<>()).addAll(m.assignment().topicPartitions());
+        }
+        return out;
     }
 }
