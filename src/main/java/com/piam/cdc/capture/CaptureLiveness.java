@@ -1,6 +1,5 @@
 package com.piam.cdc.capture;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,20 +18,28 @@ public class CaptureLiveness {
     private final AtomicLong lastChangeMs = new AtomicLong();
     private final AtomicLong lastSourceTsMs = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
-    private final AtomicReference<String> binlogPosition = new AtomicReference<>("");
+    /** Where the last change was in the binlog; "file:pos" is made only when someone asks. */
+    private final AtomicReference<Position> binlogPosition = new AtomicReference<>(new Position("", -1));
+
+    private record Position(String file, long pos) {
+        @Override
+        public String toString() {
+            return pos < 0 ? file : file + ":" + pos;
+        }
+    }
 
     void heartbeat() {
         lastSignalMs.set(System.currentTimeMillis());
     }
 
-    void change(long sourceTsMs, Map<String, Object> source) {
+    void change(long sourceTsMs, String file, long pos) {
         long now = System.currentTimeMillis();
         lastSignalMs.set(now);
         lastChangeMs.set(now);
         lastSourceTsMs.set(sourceTsMs);
         changes.incrementAndGet();
-        if (source != null) {
-            binlogPosition.set(source.get("file") + ":" + source.get("pos"));
+        if (file != null) {
+            binlogPosition.set(new Position(file, pos));
         }
     }
 
@@ -65,6 +72,6 @@ public class CaptureLiveness {
     }
 
     public String binlogPosition() {
-        return binlogPosition.get();
+        return binlogPosition.get().toString();
     }
 }

@@ -1,11 +1,8 @@
 package com.piam.cdc.capture;
 
-import com.piam.cdc.record.RecordFormat;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Service;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -161,12 +158,9 @@ public class KafkaChangeSender implements Processor, Service {
         if (failure.get() != null) {
             return; // holding back: offsets stay before the failed record; the watchdog restarts capture
         }
-        Message in = exchange.getMessage();
-        String key = in.getHeader(KafkaConstants.KEY, String.class);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(in.getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class),
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), in.getBody(byte[].class));
-        header(record, RecordFormat.VERSION_HEADER, in.getHeader(RecordFormat.VERSION_HEADER, String.class));
-        header(record, RecordFormat.SOURCE_TS_HEADER, in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class));
+        // made by ChangeEventEncoder straight from Debezium's record: topic, key, value and headers
+        @SuppressWarnings("unchecked")
+        ProducerRecord<byte[], byte[]> record = exchange.getMessage().getBody(ProducerRecord.class);
         // txLock keeps a send out of a commit in progress (the record goes into the next transaction)
         synchronized (txLock) {
             KafkaProducer<byte[], byte[]> p;
@@ -193,7 +187,8 @@ public class KafkaChangeSender implements Processor, Service {
                 p.send(record, (metadata, error) -> {
                     if (error != null) {
                         noteFencing(error);
-                        fail("Kafka did not accept a change for " + record.topic() + " key " + key + ": " + error);
+                        fail("Kafka did not accept a change for " + record.topic() + " key "
+                                + (record.key() == null ? "null" : new String(record.key(), StandardCharsets.UTF_8)) + ": " + error);
                     }
                     synchronized (lock) {
                         pending--;
@@ -263,12 +258,6 @@ public class KafkaChangeSender implements Processor, Service {
     /** Whether records go out in transactions committed with the offsets (CAPTURE_LEASE=true). */
     public boolean transactional() {
         return transactionalId != null;
-    }
-
-    private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
-        if (value != null) {
-            record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-        }
     }
 
     private void fail(String problem) {

@@ -68,6 +68,7 @@ public class ConsumeRoutes extends RouteBuilder {
                     "topic", topic, commits::pausedForRoomGauge);
         }
         String bufferUri = buffer + "?size=" + bufferSize + "&blockWhenFull=true";
+        getContext().getRegistry().bind("recordHeaders", RecordHeaders.NONE);
         String commitsBean = COMMITS_BEAN_PREFIX + routeId;
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
@@ -84,6 +85,8 @@ public class ConsumeRoutes extends RouteBuilder {
                 + "&fetchMaxBytes=" + (4 * 1024 * 1024) + "&maxPartitionFetchBytes=" + (2 * 1024 * 1024)
                 // values stay UTF-8 bytes: parsed as they are (no String in between), set aside unchanged
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
+                // the record's headers are read from kafka.HEADERS, not copied into Camel headers one by one
+                + "&headerFilterStrategy=#recordHeaders"
                 // a crashed runtime's partitions go to its successor after 10 s (Kafka's default: 45 s)
                 + "&sessionTimeoutMs=10000&heartbeatIntervalMs=3000"
                 // the thread never waits long between polls (a full buffer pauses the partitions: BufferRoom), so a

@@ -77,17 +77,20 @@ final class RecordIntake implements Processor {
         long offset = in.getHeader(KafkaConstants.OFFSET, Long.class);
         Long timestamp = in.getHeader(KafkaConstants.TIMESTAMP, Long.class);
         byte[] value = in.getBody(byte[].class);
-        KafkaDelivery delivery = new KafkaDelivery(commits, deadLetters, partition, offset,
-                in.getHeader(KafkaConstants.KEY, String.class), value, in.getHeader(KafkaConstants.HEADERS, Headers.class));
+        String key = in.getHeader(KafkaConstants.KEY, String.class);
+        // the record's own headers, as Kafka gives them (not copied into Camel headers: RecordHeaders)
+        Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
+        // nothing after this step reads a header: the hand-over to the load route copies an empty map
+        in.getHeaders().clear();
+        KafkaDelivery delivery = new KafkaDelivery(commits, deadLetters, partition, offset, key, value, headers);
         try {
             FlatRow row = rows.get().read(value);
             if (row != null) {
                 columns.observe(row);
             }
-            RecordMeta meta = new RecordMeta(in.getHeader(RecordFormat.VERSION_HEADER, String.class),
-                    in.getHeader(RecordFormat.SOURCE_TS_HEADER, String.class), timestamp == null ? 0 : timestamp, offset);
-            Change<?> change = row != null ? mapper.map(row, meta)
-                    : keyDelete.map(FlatRow.key(in.getHeader(KafkaConstants.KEY, String.class)), meta);
+            RecordMeta meta = new RecordMeta(RecordHeaders.text(headers, RecordFormat.VERSION_HEADER),
+                    RecordHeaders.text(headers, RecordFormat.SOURCE_TS_HEADER), timestamp == null ? 0 : timestamp, offset);
+            Change<?> change = row != null ? mapper.map(row, meta) : keyDelete.map(FlatRow.key(key), meta);
             if (change == null) { // a tombstone without a key: nothing to load
                 delivery.skip();
                 exchange.setRouteStop(true);

@@ -7,6 +7,7 @@ import org.apache.camel.component.debezium.mysql.DebeziumMySqlComponent;
 import org.apache.camel.component.debezium.mysql.DebeziumMySqlEndpoint;
 import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmbeddedDebeziumConfiguration;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -21,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * CaptureEndpoint makes the same exchange as camel-debezium-mysql's own endpoint for every kind of event, without
- * looking up a field the event lacks. If a camel-debezium upgrade changes the headers or body it makes, the
- * comparison fails and CaptureEndpoint must follow.
+ * CaptureEndpoint hands a row change on as Debezium's record itself (no headers), without looking up a field the
+ * event lacks, and makes the same exchange as camel-debezium-mysql's own endpoint for every other kind of event.
+ * If a camel-debezium upgrade changes those, the comparison fails and CaptureEndpoint must follow.
  */
 class CaptureEndpointTest {
 
@@ -51,11 +52,13 @@ class CaptureEndpointTest {
     }
 
     @Test
-    void rowChangesGetCamelDebeziumsHeadersAndBody() {
-        same(record(envelope("c", null, row("e-1", "B-1")), "e-1"));
-        same(record(envelope("u", row("e-1", "B-1"), row("e-1", null)), "e-1"));
-        same(record(envelope("d", row("e-1", "B-1"), null), "e-1"));
-        same(record(envelope("r", null, row("e-2", "B-2")), "e-2"));
+    void aRowChangeIsDebeziumsRecordItselfWithoutHeaders() {
+        for (String op : new String[] {"c", "u", "d", "r"}) {
+            SourceRecord record = record(envelope(op, row("e-1", "B-1"), "d".equals(op) ? null : row("e-1", null)), "e-1");
+            Exchange e = ours().createDbzExchange(null, record);
+            assertThat(e.getIn().getBody()).as(op).isSameAs(record);
+            assertThat(e.getIn().hasHeaders()).as(op).isFalse();
+        }
     }
 
     @Test
@@ -82,7 +85,8 @@ class CaptureEndpointTest {
         };
         strict.put("op", "c").put("after", row("e-3", "B-3")).put("source", source()).put("ts_ms", 1_700_000_000_123L);
         Exchange e = ours().createDbzExchange(null, record(strict, "e-3"));
-        assertThat(e.getIn().getBody(Struct.class).getString("event_id")).isEqualTo("e-3");
+        new ChangeEventEncoder(new CaptureLiveness(), "cg").process(e);
+        assertThat(e.getIn().getBody(ProducerRecord.class).topic()).isEqualTo("cg.cloudgate.cg_access_event");
         // the stock endpoint asks for "ddl" (and catches Kafka Connect's DataException): what this class avoids
         assertThatThrownBy(() -> stock().createDbzExchange(null, record(strict, "e-3"))).hasMessageContaining("field ddl");
     }

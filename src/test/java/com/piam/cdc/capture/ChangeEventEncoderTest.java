@@ -2,12 +2,15 @@ package com.piam.cdc.capture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.piam.cdc.record.ChangeJson;
+import com.piam.cdc.record.RecordFormat;
 import com.piam.cdc.record.Versions;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Field;
 import java.util.LinkedHashMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -18,21 +21,74 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ChangeEventEncoderTest {
 
+    private static final Schema ROW = SchemaBuilder.struct().name("cg.cloudgate.cg_access_event.Value")
+            .field("event_id", Schema.STRING_SCHEMA).field("badge_id", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mariadb.Source")
+            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA).field("file", Schema.STRING_SCHEMA)
+            .field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().name("cg.cloudgate.cg_access_event.Envelope")
+            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+    private static final Schema KEY = SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build();
+
+    private final CaptureLiveness liveness = new CaptureLiveness();
+    private final ChangeEventEncoder encoder = new ChangeEventEncoder(liveness, "cg");
+
+    private static SourceRecord change(String op, String table, String file, long pos, int row) {
+        Struct source = new Struct(SOURCE).put("db", "cloudgate").put("table", table).put("file", file).put("pos", pos)
+                .put("row", row).put("ts_ms", 1_700_000_000_000L);
+        Struct before = new Struct(ROW).put("event_id", "e-1").put("badge_id", "B-1");
+        Struct after = new Struct(ROW).put("event_id", "e-1").put("badge_id", "B-2");
+        Struct value = new Struct(ENVELOPE).put("op", op).put("before", "c".equals(op) ? null : before)
+                .put("after", "d".equals(op) ? null : after).put("source", source).put("ts_ms", 1_700_000_000_123L);
+        return new SourceRecord(Map.of(), Map.of(), "cg.cloudgate.cg_access_event", KEY, new Struct(KEY).put("event_id", "e-1"),
+                ENVELOPE, value);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
     @Test
-    void versionOrdersChangesByBinlogFilePositionAndRow() {
-        long early = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000002", "pos", 623573L, "row", 0));
-        long sameEventNextRow = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000002", "pos", 623573L, "row", 1));
-        long later = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000002", "pos", 900000L, "row", 0));
-        long nextFile = ChangeEventEncoder.version(Map.of("file", "mariadb-bin.000003", "pos", 4L, "row", 0));
-        assertThat(early).isEqualTo(Versions.binlog("mariadb-bin.000002", 623573L, 0));
+    void aRowChangeBecomesTheKafkaRecordDebeziumConnectWouldWrite() {
+        ProducerRecord<byte[], byte[]> r = encoder.encode(change("u", "cg_access_event", "mariadb-bin.000002", 623573L, 1));
+        assertThat(r.topic()).isEqualTo("cg.cloudgate.cg_access_event");
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("{\"event_id\":\"e-1\"}");
+        assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"event_id\":\"e-1\",\"badge_id\":\"B-2\",\"__op\":\"u\",\"__ts_ms\":1700000000123}");
+        assertThat(header(r, RecordFormat.VERSION_HEADER)).isEqualTo(String.valueOf(Versions.binlog("mariadb-bin.000002", 623573L, 1)));
+        assertThat(header(r, RecordFormat.SOURCE_TS_HEADER)).isEqualTo("1700000000000");
+        assertThat(liveness.binlogPosition()).isEqualTo("mariadb-bin.000002:623573");
+        assertThat(liveness.changesCaptured()).isEqualTo(1);
+
+        ProducerRecord<byte[], byte[]> d = encoder.encode(change("d", "cg_access_event", "mariadb-bin.000002", 700000L, 0));
+        assertThat(new String(d.value(), StandardCharsets.UTF_8)).as("a delete carries the row before it")
+                .isEqualTo("{\"event_id\":\"e-1\",\"badge_id\":\"B-1\",\"__op\":\"d\",\"__ts_ms\":1700000000123,\"__deleted\":\"true\"}");
+    }
+
+    @Test
+    void versionsOrderChangesByBinlogFilePositionAndRow() {
+        long early = version(change("c", "t", "mariadb-bin.000002", 623573L, 0));
+        long sameEventNextRow = version(change("c", "t", "mariadb-bin.000002", 623573L, 1));
+        long later = version(change("u", "t", "mariadb-bin.000002", 900000L, 0));
+        long nextFile = version(change("d", "t", "mariadb-bin.000003", 4L, 0));
         assertThat(early).isLessThan(sameEventNextRow).isLessThan(later);
         assertThat(later).isLessThan(nextFile);
     }
 
     @Test
-    void missingCoordinatesGiveNoVersion() {
-        assertThat(ChangeEventEncoder.version(null)).isZero();
-        assertThat(ChangeEventEncoder.version(Map.of("file", "", "pos", 0L))).isZero();
+    void eventsWithoutATableOrRowAreNotForwarded() {
+        assertThat(encoder.encode(change("c", null, "f", 4, 0))).as("no table").isNull();
+        Schema heartbeat = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat").field("ts_ms", Schema.INT64_SCHEMA).build();
+        assertThat(encoder.encode(new SourceRecord(Map.of(), Map.of(), "__debezium-heartbeat.cg", null, null, heartbeat,
+                new Struct(heartbeat).put("ts_ms", 1L)))).as("heartbeat").isNull();
+        assertThat(encoder.encode(new SourceRecord(Map.of(), Map.of(), "t", KEY, new Struct(KEY).put("event_id", "e"), null, null)))
+                .as("tombstone").isNull();
+        assertThat(liveness.changesCaptured()).isZero();
+    }
+
+    private long version(SourceRecord change) {
+        return Long.parseLong(header(encoder.encode(change), RecordFormat.VERSION_HEADER));
     }
 
     @Test

@@ -4,9 +4,9 @@ import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.KafkaChangeSender;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -126,9 +126,9 @@ class CaptureFencingIT {
 
     private static Exchange change(CamelContext context, String topic, String key) {
         Exchange e = new DefaultExchange(context);
-        e.getMessage().setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-        e.getMessage().setHeader(KafkaConstants.KEY, key);
-        e.getMessage().setBody(("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+        // what ChangeEventEncoder hands the sender: the Kafka record
+        e.getMessage().setBody(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                ("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8)));
         return e;
     }
 
