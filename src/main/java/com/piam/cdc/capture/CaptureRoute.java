@@ -1,10 +1,12 @@
 package com.piam.cdc.capture;
 
-import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
+import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.io.File;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -75,7 +77,7 @@ public class CaptureRoute extends RouteBuilder {
         o.put("databaseServerId", String.valueOf(cdc.captureServerId()));
         o.put("topicPrefix", cdc.topicPrefix());
         o.put("databaseIncludeList", db);
-        o.put("tableIncludeList", db + ".cg_access_event," + db + ".cg_connector_health");
+        o.put("tableIncludeList", Arrays.stream(PipelineTable.values()).map(t -> db + "." + t.source).collect(Collectors.joining(",")));
         o.put("includeSchemaChanges", "false");
         // offsets pointing at binlog the server no longer has (purged, or a new server): snapshot again
         // instead of failing; the re-read rows converge in ClickHouse

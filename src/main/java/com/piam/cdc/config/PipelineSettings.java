@@ -1,5 +1,6 @@
 package com.piam.cdc.config;
 
+import com.piam.cdc.domain.PipelineTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -95,12 +96,17 @@ public record PipelineSettings(
             return topicPrefix + "-capture";
         }
 
+        /** The CDC topic of a table: {@code <TOPIC_PREFIX>.<database>.<table>}. */
+        public String topic(PipelineTable table) {
+            return table.topic(topicPrefix, mysqlDatabase);
+        }
+
         public String accessEventTopic() {
-            return topicPrefix + "." + mysqlDatabase + ".cg_access_event";
+            return topic(PipelineTable.ACCESS_EVENTS);
         }
 
         public String connectorHealthTopic() {
-            return topicPrefix + "." + mysqlDatabase + ".cg_connector_health";
+            return topic(PipelineTable.CONNECTOR_HEALTH);
         }
     }
 

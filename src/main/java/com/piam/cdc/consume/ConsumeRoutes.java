@@ -2,6 +2,7 @@ package com.piam.cdc.consume;
 
 import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.Route;
@@ -49,16 +50,16 @@ public class ConsumeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        consume("consume-access-events", 15, cdc.accessEventTopic(), "seda:access-events",
-                database + ".fact_access_events", new SourceColumns("cg_access_event", SourceColumns.ACCESS_EVENT_REQUIRED,
-                        SourceColumns.ACCESS_EVENT_OPTIONAL), ChangeMapping::accessEvent, ChangeMapping::accessEventDeleted);
-        consume("consume-connector-health", 16, cdc.connectorHealthTopic(), "seda:connector-health",
-                database + ".fact_connector_health", new SourceColumns("cg_connector_health", SourceColumns.HEALTH_REQUIRED,
-                        SourceColumns.HEALTH_OPTIONAL), ChangeMapping::connectorHealth, ChangeMapping::connectorHealthDeleted);
+        consume(PipelineTable.ACCESS_EVENTS, 15, ChangeMapping::accessEvent, ChangeMapping::accessEventDeleted);
+        consume(PipelineTable.CONNECTOR_HEALTH, 16, ChangeMapping::connectorHealth, ChangeMapping::connectorHealthDeleted);
     }
 
-    private void consume(String routeId, int order, String topic, String buffer, String table, SourceColumns columns,
-            RecordIntake.Mapper mapper, RecordIntake.KeyDeleteMapper keyDelete) {
+    private void consume(PipelineTable t, int order, RecordIntake.Mapper mapper, RecordIntake.KeyDeleteMapper keyDelete) {
+        String routeId = t.consumeRoute();
+        String topic = cdc.topic(t);
+        String buffer = t.buffer();
+        String table = database + "." + t.fact;
+        SourceColumns columns = new SourceColumns(t);
         getContext().getRegistry().bind("sourceColumns-" + columns.table(), columns);
         OffsetCommitListener commits = new OffsetCommitListener(routeId);
         if (metrics != null) {

@@ -1,5 +1,6 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.record.FlatRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +21,6 @@ public final class SourceColumns {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceColumns.class);
 
-    /** The access event columns the mapping reads; the first ones are required (a record without them is set aside). */
-    public static final List<String> ACCESS_EVENT_REQUIRED = List.of("event_id", "tenant_id", "event_time", "badge_id",
-            "site_id", "location_id", "direction", "result", "event_type", "pacs_source", "pacs_event_id");
-    public static final List<String> ACCESS_EVENT_OPTIONAL = List.of("person_id", "deny_reason", "deny_code", "raw_payload",
-            "suspicious_flag", "suspicious_reason", "suspicious_score");
-    public static final List<String> HEALTH_REQUIRED = List.of("tenant_id", "connector_id", "connector_name", "pacs_type",
-            "check_time", "status", "latency_ms");
-    public static final List<String> HEALTH_OPTIONAL = List.of("pacs_version", "events_per_minute", "error_count_1h",
-            "last_event_time", "error_message", "error_code", "endpoint_url", "last_successful_sync");
-
     private final String table;
     private final Set<String> required;
     private final Set<String> optional;
@@ -41,10 +32,10 @@ public final class SourceColumns {
     private volatile long changedAtMs;
     private volatile int changes;
 
-    public SourceColumns(String table, List<String> required, List<String> optional) {
-        this.table = table;
-        this.required = new LinkedHashSet<>(required);
-        this.optional = new LinkedHashSet<>(optional);
+    public SourceColumns(PipelineTable table) {
+        this.table = table.source;
+        this.required = new LinkedHashSet<>(table.requiredColumns);
+        this.optional = new LinkedHashSet<>(table.optionalColumns);
     }
 
     /** Notes the columns of one record's row (Debezium's own __ fields aside); logs when they changed. */

@@ -1,8 +1,9 @@
 package com.piam.cdc.load;
 
-import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.Retry;
+import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PreflightException;
+import com.piam.cdc.domain.PipelineTable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -18,8 +19,9 @@ public final class ClickHousePreflight {
 
     public static void check(DataSource clickHouse, String database) {
         try (Connection c = clickHouse.getConnection(); Statement st = c.createStatement()) {
-            for (String table : List.of("fact_access_events", "fact_connector_health")) {
-                try (ResultSet rs = st.executeQuery(table.equals("fact_access_events") ? ClickHouseQueries.accessEventsTableExists(database)
+            for (PipelineTable t : PipelineTable.values()) {
+                String table = t.fact;
+                try (ResultSet rs = st.executeQuery(t == PipelineTable.ACCESS_EVENTS ? ClickHouseQueries.accessEventsTableExists(database)
                         : ClickHouseQueries.connectorHealthTableExists(database))) {
                     if (!rs.next() || rs.getInt(1) != 1) {
                         throw new PreflightException("ClickHouse table " + database + "." + table

@@ -4,6 +4,7 @@ import com.piam.cdc.domain.AccessEvent;
 import com.piam.cdc.domain.Change;
 import com.piam.cdc.domain.ConnectorHealth;
 import com.piam.cdc.domain.DeletedKey;
+import com.piam.cdc.domain.PipelineTable;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,7 +43,7 @@ public record FactTable<T>(String name, List<FactColumn<T>> columns, Function<Ch
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     public static FactTable<AccessEvent> accessEvents(String database) {
-        return new FactTable<>(database + ".fact_access_events", List.of(
+        return new FactTable<>(database + "." + PipelineTable.ACCESS_EVENTS.fact, List.of(
                 string("event_id", c -> c.row().eventId()),
                 string("tenant_id", c -> c.row().tenantId()),
                 dateTime("event_time", c -> c.row().eventTime()),
@@ -71,7 +72,7 @@ public record FactTable<T>(String name, List<FactColumn<T>> columns, Function<Ch
     }
 
     public static FactTable<ConnectorHealth> connectorHealth(String database) {
-        return new FactTable<>(database + ".fact_connector_health", List.of(
+        return new FactTable<>(database + "." + PipelineTable.CONNECTOR_HEALTH.fact, List.of(
                 string("tenant_id", c -> c.row().tenantId()),
                 string("connector_id", c -> c.row().connectorId()),
                 string("connector_name", c -> c.row().connectorName()),

@@ -1,10 +1,11 @@
 package com.piam.cdc.reconcile;
 
-import com.piam.cdc.record.TopicReader;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.RecordFormat;
+import com.piam.cdc.record.TopicReader;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -34,8 +35,8 @@ public final class DeadLetterKeys implements AutoCloseable {
     }
 
     /** The dead-letter topic of a table's change topic. */
-    public static String topic(PipelineSettings.Cdc cdc, Table t) {
-        return RecordFormat.deadLetterTopic(t == Table.ACCESS_EVENTS ? cdc.accessEventTopic() : cdc.connectorHealthTopic());
+    public static String topic(PipelineSettings.Cdc cdc, PipelineTable t) {
+        return RecordFormat.deadLetterTopic(cdc.topic(t));
     }
 
     /** Key (the first key column's value as text) -> reason, of every record on {@code dlqTopic} so far. */

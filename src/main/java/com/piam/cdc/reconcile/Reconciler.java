@@ -1,6 +1,7 @@
 package com.piam.cdc.reconcile;
 
 import com.piam.cdc.clickhouse.ClickHouseQueries;
+import com.piam.cdc.domain.PipelineTable;
 
 import javax.sql.DataSource;
 import java.io.File;
@@ -38,7 +39,7 @@ public final class Reconciler {
     private static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
 
     /** One window of one table: its start (epoch seconds) and both sides' rows and checksums. */
-    public record Window(Table table, long startSec, long sourceRows, BigInteger sourceSum, long targetRows, BigInteger targetSum) {
+    public record Window(PipelineTable table, long startSec, long sourceRows, BigInteger sourceSum, long targetRows, BigInteger targetSum) {
 
         public boolean balanced() {
             return sourceRows == targetRows && sourceSum.equals(targetSum);
@@ -74,14 +75,14 @@ public final class Reconciler {
     private final String db;
     private final List<String> tenants;
     private final int timeoutSeconds;
-    private final Function<Table, Map<String, String>> setAside;
+    private final Function<PipelineTable, Map<String, String>> setAside;
 
     /**
      * {@code source}: a read-only MySQL login (cg_monitor); {@code target}: a read-only ClickHouse login
      * (piam_reader); {@code setAside}: per table, the keys on its dead-letter topic with their reasons.
      */
     public Reconciler(DataSource source, DataSource target, String db, List<String> tenants, int timeoutSeconds,
-            Function<Table, Map<String, String>> setAside) {
+            Function<PipelineTable, Map<String, String>> setAside) {
         this.source = source;
         this.target = target;
         this.db = db;
@@ -110,7 +111,7 @@ public final class Reconciler {
      * where to cut), both sides at once: ClickHouse's per-key GROUP BY holds a chunk's keys in memory (a whole
      * 5-million-row range exceeded 18.16's 1 GB per-query limit), and the two servers work in parallel.
      */
-    public List<Window> windows(Table t, long fromSec, long toSec) throws SQLException {
+    public List<Window> windows(PipelineTable t, long fromSec, long toSec) throws SQLException {
         List<Window> out = new ArrayList<>();
         for (long[] chunk : chunks(t, fromSec, toSec)) {
             out.addAll(chunk(t, chunk[0], chunk[1]));
@@ -124,11 +125,11 @@ public final class Reconciler {
     static final long CHUNK_ROWS = 1_000_000;
 
     /** [from, to) ranges covering [fromSec, toSec), each of whole slots holding at most CHUNK_ROWS rows (or one slot). */
-    List<long[]> chunks(Table t, long fromSec, long toSec) throws SQLException {
+    List<long[]> chunks(PipelineTable t, long fromSec, long toSec) throws SQLException {
         Map<Long, Long> perSlot = new HashMap<>();
         try (Connection c = target.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(timeoutSeconds);
-            try (ResultSet rs = st.executeQuery(t == Table.ACCESS_EVENTS
+            try (ResultSet rs = st.executeQuery(t == PipelineTable.ACCESS_EVENTS
                     ? ClickHouseQueries.reconcileAccessEventSlots(db, tenants, fromSec, toSec, SLOT_SECONDS)
                     : ClickHouseQueries.reconcileHealthSlots(db, tenants, fromSec, toSec, SLOT_SECONDS))) {
                 while (rs.next()) {
@@ -160,7 +161,7 @@ public final class Reconciler {
         return out;
     }
 
-    private List<Window> chunk(Table t, long fromSec, long toSec) throws SQLException {
+    private List<Window> chunk(PipelineTable t, long fromSec, long toSec) throws SQLException {
         CompletableFuture<Map<Long, Object[]>> srcAsync = CompletableFuture.supplyAsync(() -> {
             try {
                 return sums(source, SourceSql.windows(t, tenants, fromSec, toSec));
@@ -168,7 +169,7 @@ public final class Reconciler {
                 throw new CompletionException(e);
             }
         }, SOURCE_SIDE);
-        Map<Long, Object[]> dst = sums(target, t == Table.ACCESS_EVENTS
+        Map<Long, Object[]> dst = sums(target, t == PipelineTable.ACCESS_EVENTS
                 ? ClickHouseQueries.reconcileAccessEventWindows(db, tenants, fromSec, toSec)
                 : ClickHouseQueries.reconcileHealthWindows(db, tenants, fromSec, toSec));
         Map<Long, Object[]> src;
@@ -201,13 +202,13 @@ public final class Reconciler {
      * both sides stream their rows sorted by key and are merged ({@link KeyMerge}). ClickHouse is asked first: it
      * sorts before its first row, and MySQL would give up on a client that reads nothing for net_write_timeout.
      */
-    public KeyDiff keys(Table t, long fromSec, long toSec) throws SQLException {
+    public KeyDiff keys(PipelineTable t, long fromSec, long toSec) throws SQLException {
         try (Connection tc = target.getConnection(); Statement ts = tc.createStatement();
              Connection sc = source.getConnection(); Statement ss = sc.createStatement()) {
             ts.setQueryTimeout(timeoutSeconds);
             ss.setQueryTimeout(timeoutSeconds);
             streamRows(ss, sc);
-            try (ResultSet dst = ts.executeQuery(t == Table.ACCESS_EVENTS
+            try (ResultSet dst = ts.executeQuery(t == PipelineTable.ACCESS_EVENTS
                     ? ClickHouseQueries.reconcileAccessEventKeys(db, tenants, fromSec, toSec)
                     : ClickHouseQueries.reconcileHealthKeys(db, tenants, fromSec, toSec));
                  ResultSet src = ss.executeQuery(SourceSql.keys(t, tenants, fromSec, toSec))) {
@@ -222,7 +223,7 @@ public final class Reconciler {
     }
 
     /** A key's reason on the table's dead-letter topic, or null; the topic is read at the first key asked (most windows ask none). */
-    private Function<String, String> deadLetterReason(Table t) {
+    private Function<String, String> deadLetterReason(PipelineTable t) {
         Map<String, String>[] read = new Map[1];
         return key -> {
             if (read[0] == null) {
@@ -252,7 +253,7 @@ public final class Reconciler {
     }
 
     /** Per key, the fingerprint columns whose values differ ("status: OK -> WARN"); at most 20 keys asked. */
-    public Map<String, List<String>> differingColumns(Table t, List<String> keys) throws SQLException {
+    public Map<String, List<String>> differingColumns(PipelineTable t, List<String> keys) throws SQLException {
         List<String> asked = keys.subList(0, Math.min(20, keys.size()));
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (asked.isEmpty()) {
@@ -260,7 +261,7 @@ public final class Reconciler {
         }
         List<String[]> names = SourceSql.fingerprint(t);
         Map<String, List<String>> src = rows(source, SourceSql.columns(t, asked), names.size());
-        Map<String, List<String>> dst = rows(target, t == Table.ACCESS_EVENTS
+        Map<String, List<String>> dst = rows(target, t == PipelineTable.ACCESS_EVENTS
                 ? ClickHouseQueries.reconcileAccessEventColumns(db, asked)
                 : ClickHouseQueries.reconcileHealthColumns(db, asked.stream().map(Long::parseLong).toList()), names.size());
         for (String k : asked) {

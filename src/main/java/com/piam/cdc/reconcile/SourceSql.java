@@ -1,5 +1,6 @@
 package com.piam.cdc.reconcile;
 
+import com.piam.cdc.domain.PipelineTable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -59,32 +60,32 @@ final class SourceSql {
     }
 
     /** Per window (start second): rows, and the sum of their row hashes (exact, as text). */
-    static String windows(Table t, List<String> tenants, long fromSec, long toSec) {
+    static String windows(PipelineTable t, List<String> tenants, long fromSec, long toSec) {
         return "SELECT TIMESTAMPDIFF(SECOND, " + EPOCH + ", " + t.sourceTime + ") DIV 60 * 60 AS w, COUNT(*), "
                 + "CAST(SUM(CAST(CONV(LEFT(MD5(" + joined(t) + "), 16), 16, 10) AS UNSIGNED)) AS CHAR) FROM " + t.source
                 + range(t, tenants, fromSec, toSec) + " GROUP BY w ORDER BY w";
     }
 
     /** Each row's key (as text) and MD5, sorted by the key's bytes as ClickHouse sorts strings (not by the table's collation). */
-    static String keys(Table t, List<String> tenants, long fromSec, long toSec) {
+    static String keys(PipelineTable t, List<String> tenants, long fromSec, long toSec) {
         return "SELECT CAST(" + t.sourceKey + " AS CHAR), MD5(" + joined(t) + ") FROM " + t.source + range(t, tenants, fromSec, toSec)
                 + " ORDER BY CAST(" + t.sourceKey + " AS BINARY)";
     }
 
-    static String columns(Table t, List<String> keys) {
+    static String columns(PipelineTable t, List<String> keys) {
         return "SELECT " + fingerprint(t).stream().map(c -> c[1]).collect(Collectors.joining(", ")) + " FROM " + t.source
                 + " WHERE " + t.sourceKey + " IN (" + keys.stream().map(SourceSql::literal).collect(Collectors.joining(",")) + ")";
     }
 
-    static List<String[]> fingerprint(Table t) {
-        return t == Table.ACCESS_EVENTS ? ACCESS_EVENT_FINGERPRINT : HEALTH_FINGERPRINT;
+    static List<String[]> fingerprint(PipelineTable t) {
+        return t == PipelineTable.ACCESS_EVENTS ? ACCESS_EVENT_FINGERPRINT : HEALTH_FINGERPRINT;
     }
 
-    private static String joined(Table t) {
+    private static String joined(PipelineTable t) {
         return "CONCAT_WS('|', " + fingerprint(t).stream().map(c -> c[1]).collect(Collectors.joining(", ")) + ")";
     }
 
-    private static String range(Table t, List<String> tenants, long fromSec, long toSec) {
+    private static String range(PipelineTable t, List<String> tenants, long fromSec, long toSec) {
         return " WHERE tenant_id IN (" + tenants.stream().map(SourceSql::literal).collect(Collectors.joining(",")) + ") AND "
                 + t.sourceTime + " >= '" + UTC.format(Instant.ofEpochSecond(fromSec)) + "' AND " + t.sourceTime + " < '"
                 + UTC.format(Instant.ofEpochSecond(toSec)) + "'";

@@ -2,9 +2,9 @@ package com.piam.cdc.tools;
 
 import com.piam.cdc.config.ConfigException;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.reconcile.Reconciler;
-import com.piam.cdc.reconcile.Table;
 import com.piam.cdc.reconcile.WindowNames;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -60,7 +60,7 @@ public final class ReconcileCommand {
         int windows = 0;
         long setAside = 0;
         try {
-            for (Table t : Table.values()) {
+            for (PipelineTable t : PipelineTable.values()) {
                 for (Reconciler.Window w : reconciler.windows(t, fromSec, toSec)) {
                     windows++;
                     rows += w.sourceRows();

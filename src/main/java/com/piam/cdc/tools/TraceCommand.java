@@ -1,13 +1,14 @@
 package com.piam.cdc.tools;
 
-import com.piam.cdc.record.TopicReader;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.record.ChangeParser;
 import com.piam.cdc.record.RecordFormat;
+import com.piam.cdc.record.TopicReader;
 import com.piam.cdc.record.Versions;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,11 +69,9 @@ public final class TraceCommand {
     }
 
     static Table table(PipelineSettings s, boolean health) {
+        PipelineTable t = health ? PipelineTable.CONNECTOR_HEALTH : PipelineTable.ACCESS_EVENTS;
         String db = s.clickHouseDatabase();
-        return health ? new Table("cg_connector_health", "id", s.cdc().connectorHealthTopic(), db + ".fact_connector_health",
-                db + ".connector_health_current")
-                : new Table("cg_access_event", "event_id", s.cdc().accessEventTopic(), db + ".fact_access_events",
-                db + ".access_events_current");
+        return new Table(t.source, t.sourceKey, s.cdc().topic(t), db + "." + t.fact, db + "." + t.view);
     }
 
     public static int run(PipelineSettings settings, DataSource mysql, DataSource clickHouse, boolean health, String id, PrintStream out)

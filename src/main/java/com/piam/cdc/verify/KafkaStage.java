@@ -3,6 +3,7 @@ package com.piam.cdc.verify;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
+import com.piam.cdc.domain.PipelineTable;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -68,13 +69,15 @@ final class KafkaStage implements Stage {
         long now = round.now;
         PipelineSettings.Cdc cdc = settings.cdc();
         StageStatus.Builder b = StageStatus.of(name()).fact("bootstrap", cdc.kafkaBootstrap());
-        Map<String, String> consumers = Map.of(cdc.accessEventTopic(), "load-access-events",
-                cdc.connectorHealthTopic(), "load-connector-health");
+        Map<String, String> consumers = new HashMap<>();
+        for (PipelineTable t : PipelineTable.values()) {
+            consumers.put(cdc.topic(t), t.loadRoute());
+        }
         try {
             Admin admin = kafka();
             admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             b.fact("reachable", true);
-            List<String> topics = List.of(cdc.accessEventTopic(), cdc.connectorHealthTopic());
+            List<String> topics = List.copyOf(new TreeMap<>(consumers).keySet());
             Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<TopicPartition> partitions = new ArrayList<>();
@@ -121,16 +124,16 @@ final class KafkaStage implements Stage {
         PipelineSettings.Cdc cdc = settings.cdc();
         String db = settings.clickHouseDatabase();
         Map<String, DeadLetterRecency.Recent> recent = new HashMap<>();
-        Map<String, String> tables = Map.of(cdc.accessEventTopic(), db + ".fact_access_events",
-                cdc.connectorHealthTopic(), db + ".fact_connector_health");
-        tables.forEach((topic, table) -> {
+        for (PipelineTable t : PipelineTable.values()) {
+            String topic = cdc.topic(t);
+            String table = db + "." + t.fact;
             try {
                 recent.put(table, dlqRecency.since(admin, topic + ".dlq", now - settings.verify().setAsideSeconds() * 1000L,
                         TIMEOUT_SECONDS));
             } catch (Exception e) {
                 LOG.debug("dead-letter recency of {}: {}", topic, e.toString());
             }
-        });
+        }
         deadLettersRecent = recent;
     }
 

@@ -3,6 +3,7 @@ package com.piam.cdc.verify;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.consume.ConsumeRoutes;
 import com.piam.cdc.consume.OffsetCommitListener;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.FactLoader;
 import com.piam.cdc.load.LoadState;
 
@@ -32,11 +33,13 @@ final class LoaderStage implements Stage {
     public StageStatus check(VerifyRound round) {
         StageStatus.Builder b = StageStatus.of(name());
         String db = settings.clickHouseDatabase();
-        table(b, round.now, db + ".fact_access_events", loader.accessEventsState(), "load-access-events", "consume-access-events",
+        PipelineTable events = PipelineTable.ACCESS_EVENTS;
+        PipelineTable health = PipelineTable.CONNECTOR_HEALTH;
+        table(b, round.now, db + "." + events.fact, loader.accessEventsState(), events.loadRoute(), events.consumeRoute(),
                 settings.verify().staleSeconds());
         // health rows come every HEALTH_INTERVAL_SECONDS: three missed intervals before it counts as stale
-        table(b, round.now, db + ".fact_connector_health", loader.connectorHealthState(), "load-connector-health",
-                "consume-connector-health", Math.max(settings.verify().staleSeconds(), 3 * settings.healthIntervalSeconds()));
+        table(b, round.now, db + "." + health.fact, loader.connectorHealthState(), health.loadRoute(),
+                health.consumeRoute(), Math.max(settings.verify().staleSeconds(), 3 * settings.healthIntervalSeconds()));
         return b.build();
     }
 

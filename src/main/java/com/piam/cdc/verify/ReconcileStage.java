@@ -2,8 +2,8 @@ package com.piam.cdc.verify;
 
 import com.piam.cdc.Retry;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.Reconciler;
-import com.piam.cdc.reconcile.Table;
 
 import static com.piam.cdc.reconcile.WindowNames.clock;
 import static com.piam.cdc.reconcile.WindowNames.day;
@@ -50,7 +50,7 @@ final class ReconcileStage implements Stage {
     /** Window -> its keys, looked up when it had these counts and sums (not looked up again while they hold). */
     private final Map<WindowId, Drill> drilled = new HashMap<>();
 
-    private record WindowId(Table table, long startSec) {
+    private record WindowId(PipelineTable table, long startSec) {
     }
 
     private record Drill(Reconciler.Window window, Reconciler.KeyDiff diff) {
@@ -126,7 +126,7 @@ final class ReconcileStage implements Stage {
             Map<WindowId, Long> stillOpen = new HashMap<>();
             Map<WindowId, Drill> drilledNow = new HashMap<>();
             long graceMs = config.graceSeconds() * 1000L;
-            for (Table t : Table.values()) {
+            for (PipelineTable t : PipelineTable.values()) {
                 for (Reconciler.Window w : reconciler.windows(t, from, to)) {
                     windows++;
                     rows += w.sourceRows();

@@ -1,6 +1,7 @@
 package com.piam.cdc.verify;
 
 import com.piam.cdc.consume.SourceColumns;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.CamelContext;
 
@@ -41,8 +42,8 @@ final class RejectedStage implements Stage {
     public StageStatus check(VerifyRound round) {
         StageStatus.Builder b = StageStatus.of(name());
         Map<String, DeadLetterRecency.Recent> deadLetters = this.deadLetters.get();
-        rows(b, setAside, database + ".fact_access_events", "access event", windowMs, deadLetters);
-        rows(b, setAside, database + ".fact_connector_health", "health row", windowMs, deadLetters);
+        rows(b, setAside, database + "." + PipelineTable.ACCESS_EVENTS.fact, "access event", windowMs, deadLetters);
+        rows(b, setAside, database + "." + PipelineTable.CONNECTOR_HEALTH.fact, "health row", windowMs, deadLetters);
         for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
             String since = VerifyText.clock(columns.changedAtMs());
             if (!columns.missingRequired().isEmpty()) {

@@ -1,5 +1,6 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.RowsSetAside;
 import com.piam.cdc.record.RecordFormat;
 import org.apache.camel.Exchange;
@@ -63,8 +64,7 @@ class UnexpectedMappingFailureIT {
             try {
                 OffsetCommitListener commits = new OffsetCommitListener();
                 RowsSetAside setAside = new RowsSetAside();
-                SourceColumns columns = new SourceColumns("cg_access_event", SourceColumns.ACCESS_EVENT_REQUIRED,
-                        SourceColumns.ACCESS_EVENT_OPTIONAL);
+                SourceColumns columns = new SourceColumns(PipelineTable.ACCESS_EVENTS);
                 RecordIntake npe = new RecordIntake("piam.fact_access_events", columns, (row, meta) -> {
                     throw new NullPointerException("Cannot invoke \"String.length()\" because \"s\" is null");
                 }, (key, meta) -> null, commits, deadLetters, setAside, () -> false, 1000);

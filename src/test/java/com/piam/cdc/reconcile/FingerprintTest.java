@@ -1,6 +1,7 @@
 package com.piam.cdc.reconcile;
 
 import com.piam.cdc.clickhouse.ClickHouseQueries;
+import com.piam.cdc.domain.PipelineTable;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -23,7 +24,7 @@ class FingerprintTest {
 
     @Test
     void sourceRangesUseTheTenantTimeIndexWithUtcLiterals() {
-        String sql = SourceSql.windows(Table.ACCESS_EVENTS, List.of("acme", "o'brien"), 1_795_997_580L, 1_795_997_700L);
+        String sql = SourceSql.windows(PipelineTable.ACCESS_EVENTS, List.of("acme", "o'brien"), 1_795_997_580L, 1_795_997_700L);
         assertThat(sql).contains("WHERE tenant_id IN ('acme','o''brien') AND event_time >= '2026-11-30 00:13:00' AND event_time < '2026-11-30 00:15:00'")
                 .contains("GROUP BY w");
     }

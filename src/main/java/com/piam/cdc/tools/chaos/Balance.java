@@ -1,7 +1,7 @@
 package com.piam.cdc.tools.chaos;
 
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.Reconciler;
-import com.piam.cdc.reconcile.Table;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * (source time), per table, plus the rows injected to be rejected, which must be set aside on the dead-letter
  * topic and nowhere else.
  */
-record Balance(Map<Table, Side> tables, Map<String, String> injectedSetAside, List<String> injectedNotSetAside) {
+record Balance(Map<PipelineTable, Side> tables, Map<String, String> injectedSetAside, List<String> injectedNotSetAside) {
 
     /** One table: rows on both sides and the keys that do not match. */
     record Side(long sourceRows, long clickHouseRows, Reconciler.KeyDiff diff) {
@@ -24,7 +24,7 @@ record Balance(Map<Table, Side> tables, Map<String, String> injectedSetAside, Li
     /** Whether every window of [fromSec, toSec) balances (rows set aside count as balanced); false when a service fails. */
     static boolean windowsBalance(Reconciler reconciler, long fromSec, long toSec) {
         try {
-            for (Table t : Table.values()) {
+            for (PipelineTable t : PipelineTable.values()) {
                 for (Reconciler.Window w : reconciler.windows(t, fromSec, toSec)) {
                     if (!w.balanced() && !reconciler.keys(t, w.startSec(), w.startSec() + 60).balanced()) {
                         return false;
@@ -40,8 +40,8 @@ record Balance(Map<Table, Side> tables, Map<String, String> injectedSetAside, Li
     /** Key by key over [fromSec, toSec); {@code deadLetters}: the access events' dead-letter keys and reasons. */
     static Balance of(Reconciler reconciler, long fromSec, long toSec, List<String> injected, Map<String, String> deadLetters)
             throws SQLException {
-        Map<Table, Side> tables = new LinkedHashMap<>();
-        for (Table t : Table.values()) {
+        Map<PipelineTable, Side> tables = new LinkedHashMap<>();
+        for (PipelineTable t : PipelineTable.values()) {
             long source = 0;
             long target = 0;
             for (Reconciler.Window w : reconciler.windows(t, fromSec, toSec)) {

@@ -3,9 +3,9 @@ package com.piam.cdc.tools.chaos;
 import com.piam.cdc.config.ConfigException;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.reconcile.Reconciler;
-import com.piam.cdc.reconcile.Table;
 import com.piam.cdc.tools.RouteControl;
 import com.piam.cdc.tools.ToolSettings;
 import com.piam.cdc.verify.PipelineStatusEndpoint;
@@ -118,7 +118,7 @@ public final class ChaosCommand {
             long stopMs = System.currentTimeMillis();
             long untilSec = stopMs / 1000 + 1;
             out.printf("Generators stopped at %s; waiting for the pipeline to catch up%n", time(stopMs / 1000));
-            String dlq = DeadLetterKeys.topic(settings.cdc(), Table.ACCESS_EVENTS);
+            String dlq = DeadLetterKeys.topic(settings.cdc(), PipelineTable.ACCESS_EVENTS);
             long deadline = stopMs + chaos.catchUpSeconds() * 1000L;
             while (System.currentTimeMillis() < deadline && !(Balance.windowsBalance(reconciler, fromSec, untilSec)
                     && deadLetters.keys(dlq, Duration.ofSeconds(10)).keySet().containsAll(injector.rejectedIds()))) {

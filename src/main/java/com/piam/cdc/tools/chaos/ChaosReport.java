@@ -1,7 +1,7 @@
 package com.piam.cdc.tools.chaos;
 
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.Reconciler;
-import com.piam.cdc.reconcile.Table;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -38,7 +38,7 @@ final class ChaosReport {
                 b.setAsideInRange() > 0 ? " (" + b.setAsideInRange() + " of the run's own rows set aside)" : "");
     }
 
-    private static void list(PrintStream out, Table t, String what, Reconciler.Keys keys) {
+    private static void list(PrintStream out, PipelineTable t, String what, Reconciler.Keys keys) {
         keys.sample().stream().limit(20).forEach(k -> out.printf("      %s %s %s%n", t.rows, what, k));
         if (keys.count() > 20) {
             out.printf("      … and %d more %s%n", keys.count() - 20, what);
