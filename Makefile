@@ -10,7 +10,7 @@ DEMO_INGEST_MODE ?= cdc
 # True (exit 0) when the Docker Compose runtime container runs: the demo-* targets then act on Compose.
 ON_DOCKER := docker info >/dev/null 2>&1 && [ -n "$$(docker compose ps -q runtime 2>/dev/null)" ]
 
-.PHONY: help bench build chaos demo demo-up demo-down demo-reset demo-verify demo-logs demo-status reconcile trace stack-up stack-down test unit
+.PHONY: help bench build chaos demo demo-up demo-down demo-reset demo-verify demo-logs demo-status reconcile snapshot trace stack-up stack-down test unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -84,6 +84,10 @@ reconcile: ## Compare MySQL with ClickHouse minute by minute (SINCE='2026-11-30 
 trace: ## Where is my row? make trace ID=<event_id> (or ID=<id> TABLE=health): source, Kafka, dead-letter topic, ClickHouse
 	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
 	@java -cp target/piam-cdc.jar com.piam.cdc.tools.TraceCommand 2>/dev/null
+
+snapshot: ## Read a source table again through capture (after rows were lost in ClickHouse): make snapshot [TABLE=events|health] [WHERE="site_id='acme-hq'"]
+	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
+	@java -cp target/piam-cdc.jar com.piam.cdc.tools.SnapshotCommand 2>/dev/null
 
 chaos: stack-up build ## The fault suite under load (kill -9, outages, a rejected row); a table and the final balance, exit 1 unless exact (~12 min)
 	@mkdir -p $${PIAM_DATA_DIR:-.local}/logs

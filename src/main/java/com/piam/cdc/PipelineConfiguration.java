@@ -5,6 +5,7 @@ import com.piam.cdc.capture.CaptureLiveness;
 import com.piam.cdc.capture.CaptureRoute;
 import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
+import com.piam.cdc.capture.SnapshotProgress;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.Secrets;
@@ -15,6 +16,7 @@ import com.piam.cdc.consume.ConsumeRoutes;
 import com.piam.cdc.consume.KafkaPreflight;
 import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
+import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.ClickHousePreflight;
 import com.piam.cdc.generate.CloudgateWriter;
 import com.piam.cdc.generate.GeneratorPreflight;
@@ -44,6 +46,7 @@ import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -269,7 +272,15 @@ public class PipelineConfiguration implements CamelConfiguration {
                 CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness, sender);
                 context.getRegistry().bind("captureLiveness", liveness);
                 context.getRegistry().bind("captureWatchdog", watchdog);
-                context.addRoutes(new CaptureRoute(cdc, flavor, liveness, sender, watchdog));
+                SnapshotProgress snapshots = new SnapshotProgress(liveness,
+                        context.getRegistry().lookupByNameAndType("cloudgateDataSource", DataSource.class), cdc.mysqlDatabase());
+                context.addRoutes(new CaptureRoute(cdc, flavor, liveness, sender, watchdog, snapshots));
+                if (metrics != null) {
+                    for (PipelineTable t : PipelineTable.values()) {
+                        metrics.gauge("piam.capture.snapshot.rows.read", "Rows read by snapshots (initial or make snapshot) since start",
+                                "table", t.source, () -> liveness.snapshotRowsRead(t.source));
+                    }
+                }
                 if (cdc.captureLease()) {
                     lease = new CaptureLease(context, cdc.kafkaBootstrap(), cdc.leaseTopic(), cdc.leaseGroup(), runtime,
                             List.of(CaptureRoute.ROUTE_ID, CaptureRoute.WATCH_ROUTE_ID));

@@ -1,6 +1,10 @@
 package com.piam.cdc.capture;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,6 +30,36 @@ public class CaptureLiveness {
         public String toString() {
             return pos < 0 ? file : file + ":" + pos;
         }
+    }
+
+    /** Rows read by snapshots (op "r"), per source table, since the runtime started. */
+    private final Map<String, LongAdder> snapshotRows = new ConcurrentHashMap<>();
+    /** What SnapshotProgress last said per table while a snapshot reads it ("120,000 of about 1,500,000 rows …"). */
+    private volatile Map<String, String> snapshotProgress = Map.of();
+
+    void snapshotRead(String table) {
+        snapshotRows.computeIfAbsent(table, t -> new LongAdder()).increment();
+    }
+
+    /** Rows read by snapshots so far, per source table. */
+    public Map<String, Long> snapshotRowsRead() {
+        Map<String, Long> out = new TreeMap<>();
+        snapshotRows.forEach((t, n) -> out.put(t, n.sum()));
+        return out;
+    }
+
+    public long snapshotRowsRead(String table) {
+        LongAdder n = snapshotRows.get(table);
+        return n == null ? 0 : n.sum();
+    }
+
+    void snapshotProgress(Map<String, String> progress) {
+        this.snapshotProgress = Map.copyOf(progress);
+    }
+
+    /** The tables a snapshot is reading now, with how far it has come (empty when none is). */
+    public Map<String, String> snapshotProgress() {
+        return snapshotProgress;
     }
 
     void heartbeat() {

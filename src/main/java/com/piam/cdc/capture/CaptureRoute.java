@@ -30,14 +30,16 @@ public class CaptureRoute extends RouteBuilder {
     private final ChangeEventEncoder encoder;
     private final KafkaChangeSender sender;
     private final CaptureWatchdog watchdog;
+    private final SnapshotProgress progress;
 
     public CaptureRoute(PipelineSettings.Cdc cdc, SourceFlavor flavor, CaptureLiveness liveness, KafkaChangeSender sender,
-            CaptureWatchdog watchdog) {
+            CaptureWatchdog watchdog, SnapshotProgress progress) {
         this.cdc = cdc;
         this.flavor = flavor;
         this.encoder = new ChangeEventEncoder(liveness, cdc.topicPrefix());
         this.sender = sender;
         this.watchdog = watchdog;
+        this.progress = progress;
     }
 
     @Override
@@ -60,7 +62,8 @@ public class CaptureRoute extends RouteBuilder {
                 .routeId(WATCH_ROUTE_ID)
                 .startupOrder(31)
                 .autoStartup(always)
-                .bean(watchdog, "check");
+                .bean(watchdog, "check")
+                .bean(progress, "report");
     }
 
     String debeziumUri() {
@@ -104,6 +107,19 @@ public class CaptureRoute extends RouteBuilder {
             o.put("schemaHistoryInternal", "io.debezium.storage.file.history.FileSchemaHistory");
             o.put("schemaHistoryInternalFileFilename",
                     new File(dir, "schema-history-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
+        }
+        // snapshots on demand (make snapshot): Debezium's incremental snapshot, in chunks interleaved with the stream
+        // and resumable (its progress is kept with the offsets), signalled through Kafka so that whichever runtime
+        // captures reads the request
+        o.put("signalEnabledChannels", "kafka");
+        o.put("signalPollIntervalMs", "1000");
+        o.put("additionalProperties.signal.kafka.topic", cdc.signalTopic());
+        o.put("additionalProperties.signal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
+        o.put("additionalProperties.signal.kafka.groupId", cdc.consumerGroup() + "-capture-signals");
+        if (flavor == SourceFlavor.MARIADB) {
+            // read-only: chunk windows are cut by the server's GTID position, nothing is written to the source
+            // (the capture user may only read); MariaDB always has GTIDs
+            o.put("additionalProperties.read.only", "true");
         }
         o.put("heartbeatIntervalMs", String.valueOf(cdc.heartbeatIntervalMs()));
         // notice a restarted source within seconds instead of the default minute

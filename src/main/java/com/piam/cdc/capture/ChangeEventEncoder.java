@@ -83,6 +83,9 @@ public class ChangeEventEncoder implements Processor {
         record.headers().add(RecordFormat.VERSION_HEADER, ascii(Versions.binlog(file == null ? "" : file, pos, rowInEvent)));
         record.headers().add(RecordFormat.SOURCE_TS_HEADER, ascii(sourceTs));
         liveness.change(sourceTs, file, pos);
+        if ("r".equals(op)) {
+            liveness.snapshotRead(table);
+        }
         return record;
     }
 

@@ -86,6 +86,11 @@ public record PipelineSettings(
             return topicPrefix + ".capture-offsets";
         }
 
+        /** Signals to the capturer's Debezium (a snapshot on demand: make snapshot), read by whichever runtime captures. */
+        public String signalTopic() {
+            return topicPrefix + ".capture-signals";
+        }
+
         /** Debezium's schema history (CAPTURE_LEASE=true). */
         public String schemaHistoryTopic() {
             return topicPrefix + ".capture-schema-history";

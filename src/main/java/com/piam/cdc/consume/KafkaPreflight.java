@@ -161,6 +161,9 @@ public final class KafkaPreflight {
                             new AlterConfigOp(new ConfigEntry(MAX_MESSAGE_BYTES, DLQ_MAX), AlterConfigOp.OpType.SET)));
                 }
             }
+            if (cdc.captureEnabled() && !existing.contains(cdc.signalTopic())) {
+                missing.add(new NewTopic(cdc.signalTopic(), 1, (short) 1));
+            }
             if (cdc.captureLease()) {
                 // the lease: one partition, one holder; the offsets: the latest per key; the schema history: kept whole
                 if (!existing.contains(cdc.leaseTopic())) {

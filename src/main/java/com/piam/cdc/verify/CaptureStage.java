@@ -69,6 +69,8 @@ final class CaptureStage implements Stage {
         if (watchdog != null) {
             b.fact("restarts", watchdog.restarts());
         }
+        // a snapshot reading (the initial one, or make snapshot): how far, of about how many, how long still
+        liveness.snapshotProgress().forEach((table, progress) -> b.fact("snapshot " + table, progress));
         MysqlProbe.Facts source = round.mysql();
         if (!problem.isEmpty()) {
             b.problem(problem);

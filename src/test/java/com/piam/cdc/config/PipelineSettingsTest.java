@@ -12,10 +12,10 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PipelineSettingsTest {
+public class PipelineSettingsTest {
 
     /** The shipped defaults, with placeholders resolved the simple way (the tests don't need Camel for this). */
-    static Map<String, String> defaults() throws Exception {
+    public static Map<String, String> defaults() throws Exception {
         Properties p = new Properties();
         try (InputStream in = PipelineSettingsTest.class.getResourceAsStream("/application.properties")) {
             p.load(in);
