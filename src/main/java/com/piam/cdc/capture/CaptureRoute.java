@@ -31,6 +31,7 @@ public class CaptureRoute extends RouteBuilder {
     private final KafkaChangeSender sender;
     private final CaptureWatchdog watchdog;
     private final SnapshotProgress progress;
+    private final SnapshotThrottle throttle;
 
     public CaptureRoute(PipelineSettings.Cdc cdc, SourceFlavor flavor, CaptureLiveness liveness, KafkaChangeSender sender,
             CaptureWatchdog watchdog, SnapshotProgress progress) {
@@ -40,6 +41,8 @@ public class CaptureRoute extends RouteBuilder {
         this.sender = sender;
         this.watchdog = watchdog;
         this.progress = progress;
+        this.throttle = new SnapshotThrottle(cdc.kafkaBootstrap(), cdc.consumerGroup(),
+                Arrays.stream(PipelineTable.values()).map(cdc::topic).toList());
     }
 
     @Override
@@ -50,12 +53,18 @@ public class CaptureRoute extends RouteBuilder {
             getContext().addComponent(CaptureComponent.SCHEME, new CaptureComponent());
         }
         DebeziumSummary.warnIfNotOverridden();
+        try {
+            getContext().addService(throttle, true, true); // its admin client is closed with the context
+        } catch (Exception e) {
+            throw new IllegalStateException("capture: " + e.getMessage(), e);
+        }
         boolean always = !cdc.captureLease(); // with the lease, CaptureLease starts and stops them
         from(debeziumUri())
                 .routeId(ROUTE_ID)
                 .startupOrder(30)
                 .autoStartup(always)
                 .process(encoder)
+                .process(throttle) // rows read by a snapshot wait while the loaders are behind
                 .process(sender);
 
         from("timer:watch-capture?period=2000")

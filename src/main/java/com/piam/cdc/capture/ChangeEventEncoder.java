@@ -33,6 +33,8 @@ public class ChangeEventEncoder implements Processor {
     private final String topicPrefix;
     /** Debezium Connect's topic naming, {@code <topic.prefix>.<database>.<table>}, made once per table. */
     private final Map<String, Map<String, String>> topics = new ConcurrentHashMap<>();
+    /** The record just encoded was read by a snapshot (the engine's one thread encodes record after record). */
+    private boolean snapshotRow;
 
     public ChangeEventEncoder(CaptureLiveness liveness, String topicPrefix) {
         this.liveness = liveness;
@@ -50,6 +52,10 @@ public class ChangeEventEncoder implements Processor {
             return;
         }
         in.setBody(record);
+        if (snapshotRow) {
+            exchange.setProperty(SnapshotThrottle.SNAPSHOT_ROW, true);
+            snapshotRow = false;
+        }
     }
 
     /** The Kafka record for a row change; null for an event that is none (no table, no operation, no row). */
@@ -85,6 +91,7 @@ public class ChangeEventEncoder implements Processor {
         liveness.change(sourceTs, file, pos);
         if ("r".equals(op)) {
             liveness.snapshotRead(table);
+            snapshotRow = true;
         }
         return record;
     }

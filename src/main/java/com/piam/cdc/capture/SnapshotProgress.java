@@ -17,7 +17,8 @@ import java.util.Map;
  * snapshot): the rows read (Debezium's "r" events), of about how many (the table's row estimate from
  * information_schema), the rate and the time left. One log line per table every 10 s, kept in
  * {@link CaptureLiveness#snapshotProgress()} for the verifier, e.g.
- * {@code capture: snapshot of cg_access_event: 120,000 of about 1,500,000 rows (8%), 9,800 rows/s, about 2 min 21 s left}.
+ * {@code capture: snapshot of cg_access_event: 120,000 rows read of about 1,500,000 in the table (8%), 9,800 rows/s,
+ * at most about 2 min 20 s left}.
  */
 public final class SnapshotProgress {
 
@@ -65,18 +66,19 @@ public final class SnapshotProgress {
         liveness.snapshotProgress(progress);
     }
 
-    /** "120,000 of about 1,500,000 rows (8%), 9,800 rows/s, about 2 min 21 s left" (the estimate, when known). */
+    /**
+     * "120,000 rows read of about 1,500,000 in the table (8%), 9,800 rows/s, at most about 2 min 20 s left": the estimate
+     * is the whole table's (a snapshot limited by WHERE reads fewer), so the time left is an upper bound.
+     */
     static String line(long rows, long estimate, double rate) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d", rows));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d rows read", rows));
         if (estimate > 0) {
-            b.append(String.format(Locale.ROOT, " of about %,d rows (%d%%)", Math.max(rows, estimate),
+            b.append(String.format(Locale.ROOT, " of about %,d in the table (%d%%)", Math.max(rows, estimate),
                     Math.min(100, rows * 100 / Math.max(rows, estimate))));
-        } else {
-            b.append(" rows");
         }
         b.append(String.format(Locale.ROOT, ", %,d rows/s", Math.round(rate)));
         if (estimate > rows && rate >= 1) {
-            b.append(", about ").append(duration((long) ((estimate - rows) / rate))).append(" left");
+            b.append(", at most about ").append(duration((long) ((estimate - rows) / rate))).append(" left");
         }
         return b.toString();
     }

@@ -10,10 +10,10 @@ class SnapshotProgressTest {
     @Test
     void aLineSaysHowFarHowFastAndHowLong() {
         assertThat(SnapshotProgress.line(120_000, 1_500_000, 9_800))
-                .isEqualTo("120,000 of about 1,500,000 rows (8%), 9,800 rows/s, about 2 min 20 s left");
+                .isEqualTo("120,000 rows read of about 1,500,000 in the table (8%), 9,800 rows/s, at most about 2 min 20 s left");
         assertThat(SnapshotProgress.line(1_600_000, 1_500_000, 9_800)).as("the estimate was low")
-                .isEqualTo("1,600,000 of about 1,600,000 rows (100%), 9,800 rows/s");
-        assertThat(SnapshotProgress.line(500, -1, 50)).isEqualTo("500 rows, 50 rows/s");
+                .isEqualTo("1,600,000 rows read of about 1,600,000 in the table (100%), 9,800 rows/s");
+        assertThat(SnapshotProgress.line(500, -1, 50)).isEqualTo("500 rows read, 50 rows/s");
         assertThat(SnapshotProgress.duration(7_260)).isEqualTo("2 h 1 min");
     }
 
@@ -30,7 +30,7 @@ class SnapshotProgressTest {
             liveness.snapshotRead("cg_access_event");
         }
         progress.reportAt(20_000);
-        assertThat(liveness.snapshotProgress()).containsEntry("cg_access_event", "3,000 rows, 200 rows/s");
+        assertThat(liveness.snapshotProgress()).containsEntry("cg_access_event", "3,000 rows read, 200 rows/s");
         progress.reportAt(25_000);
         assertThat(liveness.snapshotProgress()).as("within 10 s: unchanged").hasSize(1);
         progress.reportAt(30_000);
