@@ -45,6 +45,8 @@ abstract class PipelineITSupport extends CamelMainTestSupport {
      * A free port for the test runtimes' metrics/health/status, so a leftover runtime cannot clash
      * (static: Camel's test support reads the settings before this class's instance fields are set).
      */
+    /** Ports freePort() has handed out in this JVM: never handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
     protected static final int managementPort = freePort();
 
     @Override
@@ -54,12 +56,25 @@ abstract class PipelineITSupport extends CamelMainTestSupport {
         return p;
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768-60999): a port the OS picked for us from that range may be
+     * taken minutes later by an outgoing connection of the same JVM (to Kafka, ClickHouse), and the runtime then
+     * could not listen on it (CI saw "MANAGEMENT_PORT='37893' … Address already in use").
+     */
     protected static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            if (!HANDED_OUT.add(port)) {
+                continue; // given to another runtime of this JVM's tests, which may still listen or have just stopped
+            }
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (java.io.IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000 on 127.0.0.1");
     }
 
     /** GET http://127.0.0.1:MANAGEMENT_PORT + path: status code and body. */
