@@ -7,6 +7,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.PipelineVerifier;
@@ -64,6 +65,15 @@ class JmxRouteControlIT extends PipelineITSupport {
                 "INGEST_MODE", "cdc",
                 "FLUSH_INTERVAL_SECONDS", "1",
                 "JMX_PORT", String.valueOf(JMX_PORT));
+    }
+
+    /**
+     * One runtime for the class (PER_CLASS): stopped here, after its last test. camel-test's per-class context is
+     * otherwise stopped only when the JVM ends, and the next test class's runtime found MANAGEMENT_PORT still taken.
+     */
+    @AfterAll
+    void stopTheRuntime() {
+        context.stop();
     }
 
     @BeforeEach
