@@ -28,15 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CaptureEndpointTest {
 
-    private static final Schema ROW = SchemaBuilder.struct().name("cg.cloudgate.cg_access_event.Value")
-            .field("event_id", Schema.STRING_SCHEMA).field("badge_id", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mariadb.Source")
-            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA).field("file", Schema.STRING_SCHEMA)
-            .field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("cg.cloudgate.cg_access_event.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
-            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
-    private static final Schema KEY = SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build();
+    private static final Schema ROW = DebeziumSchemas.ROW;
+    private static final Schema SOURCE = DebeziumSchemas.SOURCE;
+    private static final Schema ENVELOPE = DebeziumSchemas.ENVELOPE;
+    private static final Schema KEY = DebeziumSchemas.KEY;
 
     private CamelContext context;
 
