@@ -69,7 +69,7 @@ demo-reset: ## Delete the last day of pipeline data in ClickHouse (ops/clickhous
 	  $(MAKE) --no-print-directory demo && echo "Demo reset complete"; \
 	fi
 
-demo-verify: ## Report every stage (services, data flow, freshness); exit 0 only when HEALTHY
+demo-verify: ## Report every stage (services, data flow, freshness); exit 0 when HEALTHY (or SNAPSHOTTING: reading existing rows)
 	@if $(ON_DOCKER); then \
 	  docker compose exec -T runtime java -cp /app/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
 	else \

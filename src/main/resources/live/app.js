@@ -45,6 +45,16 @@
       el('span', { 'class': 'state' }, [s.route_state && s.route_state !== 'Started' ? s.route_state : s.state]),
       el('div', { 'class': 'name' }, [s.name])
     ].concat(figures, [dl]));
+    (s.snapshot || []).forEach(function (r) {
+      // a snapshot reading the table's existing rows: how far (of the table's row estimate), rate and time left
+      var bar = el('progress', { max: '100' });
+      if (r.percent >= 0) {
+        bar.setAttribute('value', String(r.percent));
+      }
+      box.appendChild(el('div', { 'class': 'snapshot', 'data-table': r.table, 'data-percent': String(r.percent) }, [
+        el('div', {}, ['snapshot of ' + r.table + (r.percent >= 0 ? ': ' + r.percent + ' %' : '')]), bar,
+        el('div', { 'class': 'snapshot-text' }, [r.text])]));
+    });
     if (s.problems.length) {
       box.appendChild(el('ul', { 'class': 'problems' }, s.problems.map(function (p) { return el('li', {}, [p]); })));
     }

@@ -6,6 +6,7 @@ import com.piam.cdc.capture.CaptureRoute;
 import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SnapshotProgress;
+import com.piam.cdc.capture.SnapshotRequests;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.Secrets;
@@ -275,6 +276,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 SnapshotProgress snapshots = new SnapshotProgress(liveness,
                         context.getRegistry().lookupByNameAndType("cloudgateDataSource", DataSource.class), cdc.mysqlDatabase());
                 context.addRoutes(new CaptureRoute(cdc, flavor, liveness, sender, watchdog, snapshots));
+                context.addService(new SnapshotRequests(cdc, runtime), true, true); // JMX: snapshots on demand
                 if (metrics != null) {
                     for (PipelineTable t : PipelineTable.values()) {
                         metrics.gauge("piam.capture.snapshot.rows.read", "Rows read by snapshots (initial or make snapshot) since start",

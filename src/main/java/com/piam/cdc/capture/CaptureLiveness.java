@@ -35,7 +35,7 @@ public class CaptureLiveness {
     /** Rows read by snapshots (op "r"), per source table, since the runtime started. */
     private final Map<String, LongAdder> snapshotRows = new ConcurrentHashMap<>();
     /** What SnapshotProgress last said per table while a snapshot reads it ("120,000 of about 1,500,000 rows …"). */
-    private volatile Map<String, String> snapshotProgress = Map.of();
+    private volatile Map<String, SnapshotReading> snapshotProgress = Map.of();
 
     void snapshotRead(String table) {
         snapshotRows.computeIfAbsent(table, t -> new LongAdder()).increment();
@@ -53,12 +53,12 @@ public class CaptureLiveness {
         return n == null ? 0 : n.sum();
     }
 
-    void snapshotProgress(Map<String, String> progress) {
+    void snapshotProgress(Map<String, SnapshotReading> progress) {
         this.snapshotProgress = Map.copyOf(progress);
     }
 
     /** The tables a snapshot is reading now, with how far it has come (empty when none is). */
-    public Map<String, String> snapshotProgress() {
+    public Map<String, SnapshotReading> snapshotProgress() {
         return snapshotProgress;
     }
 

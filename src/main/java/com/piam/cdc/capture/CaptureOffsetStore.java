@@ -1,6 +1,7 @@
 package com.piam.cdc.capture;
 
 import io.debezium.embedded.KafkaConnectUtil;
+import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
 import org.slf4j.Logger;
@@ -24,15 +25,35 @@ public class CaptureOffsetStore extends FileOffsetBackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureOffsetStore.class);
     static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(30);
 
+    private FirstSnapshot firstSnapshot;
+
     public CaptureOffsetStore() {
         super(KafkaConnectUtil.converterForOffsetStore());
     }
 
     @Override
-    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+    public void configure(WorkerConfig config) {
+        super.configure(config);
+        firstSnapshot = FirstSnapshot.from(config.originals());
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        if (firstSnapshot != null) {
+            firstSnapshot.start(data);
+        }
+    }
+
+    @Override
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> engineValues, Callback<Void> callback) {
+        Map<ByteBuffer, ByteBuffer> values = firstSnapshot == null ? engineValues : firstSnapshot.withMarker(engineValues);
         try {
             KafkaChangeSender.awaitAllSent(BARRIER_TIMEOUT);
         } catch (Exception e) {
+            if (firstSnapshot != null) {
+                firstSnapshot.notWritten();
+            }
             LOG.warn("capture: offsets not written, Kafka has not acknowledged everything before them ({}); will retry", e.getMessage());
             if (callback != null) {
                 callback.onCompletion(e, null);

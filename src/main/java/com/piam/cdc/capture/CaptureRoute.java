@@ -75,6 +75,10 @@ public class CaptureRoute extends RouteBuilder {
                 .bean(progress, "report");
     }
 
+    private String signalGroup() {
+        return cdc.consumerGroup() + "-capture-signals";
+    }
+
     String debeziumUri() {
         File dir = new File(cdc.dataDir(), "capture");
         if (!dir.isDirectory() && !dir.mkdirs()) {
@@ -91,10 +95,19 @@ public class CaptureRoute extends RouteBuilder {
         o.put("databaseIncludeList", db);
         o.put("tableIncludeList", Arrays.stream(PipelineTable.values()).map(t -> db + "." + t.source).collect(Collectors.joining(",")));
         o.put("includeSchemaChanges", "false");
-        // offsets pointing at binlog the server no longer has (purged, or a new server): snapshot again
-        // instead of failing; the re-read rows converge in ClickHouse
-        // (CAPTURE_SNAPSHOT_MODE=no_data: a new pipeline that starts at the binlog's end, existing rows left out)
-        o.put("snapshotMode", cdc.snapshotMode());
+        // CAPTURE_SNAPSHOT_MODE=incremental (default): streaming starts at the binlog's end at once, and on a first
+        // start FirstSnapshot asks for an incremental snapshot of the tables' existing rows (resumable, in chunks
+        // between streamed changes); when_needed: Debezium's blocking snapshot first, again when offsets point at
+        // binlog the server no longer has; no_data: existing rows left out
+        boolean incremental = "incremental".equals(cdc.snapshotMode());
+        o.put("snapshotMode", incremental ? "no_data" : cdc.snapshotMode());
+        if (incremental) {
+            o.put("additionalProperties." + FirstSnapshot.TABLES, Arrays.stream(PipelineTable.values())
+                    .map(t -> db + "." + t.source).collect(Collectors.joining(",")));
+            o.put("additionalProperties." + FirstSnapshot.SIGNAL_TOPIC, cdc.signalTopic());
+            o.put("additionalProperties." + FirstSnapshot.SIGNAL_GROUP, signalGroup());
+            o.put("additionalProperties." + FirstSnapshot.BOOTSTRAP, cdc.kafkaBootstrap());
+        }
         // a snapshot reads the tables 100 rows at a time: unset, the JDBC driver held the whole table in the
         // heap (a 560,000-row cg_access_event ran the 192 MB heap out of memory), and 1,000 rows of 64 KB
         // payloads are 64 MB at once
@@ -124,7 +137,10 @@ public class CaptureRoute extends RouteBuilder {
         o.put("signalPollIntervalMs", "1000");
         o.put("additionalProperties.signal.kafka.topic", cdc.signalTopic());
         o.put("additionalProperties.signal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
-        o.put("additionalProperties.signal.kafka.groupId", cdc.consumerGroup() + "-capture-signals");
+        o.put("additionalProperties.signal.kafka.groupId", signalGroup());
+        // the signal consumer commits its read position each second (Kafka's default: 5 s), so a successor reads again
+        // at most the last second's requests of a capturer that died (a request read twice reads the tables twice)
+        o.put("additionalProperties.signal.consumer.auto.commit.interval.ms", "1000");
         if (flavor == SourceFlavor.MARIADB) {
             // read-only: chunk windows are cut by the server's GTID position, nothing is written to the source
             // (the capture user may only read); MariaDB always has GTIDs

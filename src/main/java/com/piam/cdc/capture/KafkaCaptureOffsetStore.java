@@ -40,6 +40,7 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
 
     private String topic;
     private String bootstrap;
+    private FirstSnapshot firstSnapshot;
 
     @Override
     public void configure(WorkerConfig config) {
@@ -50,6 +51,7 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
         if (o.get(TOPIC) == null || o.get(BOOTSTRAP) == null) {
             throw new IllegalStateException("capture: " + TOPIC + " and " + BOOTSTRAP + " must be set for " + getClass().getSimpleName());
         }
+        firstSnapshot = FirstSnapshot.from(o);
     }
 
     @Override
@@ -58,6 +60,9 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
         Map<ByteBuffer, ByteBuffer> read = readCommitted();
         data.putAll(read);
         LOG.info("capture: {} offset record(s) read from {} (committed only)", read.size(), topic);
+        if (firstSnapshot != null) {
+            firstSnapshot.start(data);
+        }
     }
 
     private Map<ByteBuffer, ByteBuffer> readCommitted() {
@@ -91,12 +96,16 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
     }
 
     @Override
-    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> engineValues, Callback<Void> callback) {
+        Map<ByteBuffer, ByteBuffer> values = firstSnapshot == null ? engineValues : firstSnapshot.withMarker(engineValues);
         Map<byte[], byte[]> records = new LinkedHashMap<>();
         values.forEach((k, v) -> records.put(bytes(k), v == null ? null : bytes(v)));
         try {
             KafkaChangeSender.transactionalSender().commit(topic, records);
         } catch (Exception e) {
+            if (firstSnapshot != null) {
+                firstSnapshot.notWritten();
+            }
             LOG.warn("capture: offsets not committed ({}); the changes since the last commit are not visible and will be sent again",
                     e.getMessage());
             if (callback != null) {

@@ -47,7 +47,7 @@ public final class SnapshotProgress {
             return;
         }
         lastReportMs = now;
-        Map<String, String> progress = new LinkedHashMap<>();
+        Map<String, SnapshotReading> progress = new LinkedHashMap<>();
         Map<String, Long> estimates = null;
         for (Map.Entry<String, Long> e : liveness.snapshotRowsRead().entrySet()) {
             String table = e.getKey();
@@ -59,8 +59,10 @@ public final class SnapshotProgress {
             if (estimates == null) {
                 estimates = estimates();
             }
-            String line = line(rows, estimates.getOrDefault(table, -1L), (rows - before[0]) * 1000.0 / Math.max(1, now - before[1]));
-            progress.put(table, line);
+            long estimate = estimates.getOrDefault(table, -1L);
+            double rate = (rows - before[0]) * 1000.0 / Math.max(1, now - before[1]);
+            String line = line(rows, estimate, rate);
+            progress.put(table, new SnapshotReading(rows, estimate, rate, line));
             LOG.info("capture: snapshot of {}: {}", table, line);
         }
         liveness.snapshotProgress(progress);

@@ -166,7 +166,7 @@ public record PipelineSettings(
                         r.topicName("KAFKA_GROUP_ID"),
                         r.bool("CAPTURE_LEASE"),
                         r.optional("RUNTIME_NAME"),
-                        r.oneOf("CAPTURE_SNAPSHOT_MODE", "when_needed", "when_needed", "no_data")),
+                        r.oneOf("CAPTURE_SNAPSHOT_MODE", "incremental", "incremental", "when_needed", "no_data")),
                 r.optionalPort("JMX_PORT"),
                 r.login("JMX_USER", "JMX_PASSWORD"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),

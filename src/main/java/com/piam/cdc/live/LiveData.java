@@ -1,5 +1,6 @@
 package com.piam.cdc.live;
 
+import com.piam.cdc.capture.SnapshotReading;
 import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.StageStatus;
 
@@ -43,15 +44,20 @@ final class LiveData {
 
     /**
      * {@code routeState}: a route's state ("Started", "Stopped", "Suspended"; null when there is no such route);
-     * {@code loadFigures}: the load box's own figures (last batch rows and ms), the ClickHouse box's freshness.
+     * {@code loadFigures}: the load box's own figures (last batch rows and ms), the ClickHouse box's freshness;
+     * {@code snapshots}: the tables a snapshot reads now, with how far it has come (the capture box's progress bars).
      */
     static Map<String, Object> of(PipelineStatus status, List<LiveHistory.Point> points, Function<String, String> routeState,
-            Map<String, Object> loadFigures, Map<String, Object> clickHouseFigures, Map<String, Object> panels, boolean controls) {
+            Map<String, Object> loadFigures, Map<String, Object> clickHouseFigures, Map<String, SnapshotReading> snapshots,
+            Map<String, Object> panels, boolean controls) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("status", status == null ? "STARTING" : status.overall().name());
         List<String> reasons = new ArrayList<>();
         if (status != null) {
+            if (status.overall() == PipelineStatus.Overall.SNAPSHOTTING) {
+                status.snapshots().forEach(line -> reasons.add("snapshot of " + line));
+            }
             status.stages().forEach(s -> reasons.addAll(s.reasons()));
         }
         verdict.put("reasons", reasons);
@@ -63,11 +69,32 @@ final class LiveData {
         List<Object> strip = new ArrayList<>();
         boolean direct = status != null && "direct".equals(status.ingestMode());
         for (Box box : direct ? DIRECT : CDC) {
-            strip.add(box(box, status, points, routeState, loadFigures, clickHouseFigures, controls));
+            Map<String, Object> b = box(box, status, points, routeState, loadFigures, clickHouseFigures, controls);
+            if (box.id().equals("capture")) {
+                b.put("snapshot", snapshotBars(snapshots));
+            }
+            strip.add(b);
         }
         out.put("stages", strip);
         out.put("history", history(points));
         out.put("panels", panels);
+        return out;
+    }
+
+    /** Per table a snapshot reads: rows read, of about how many, percent (-1 unknown), rows/s, seconds left (-1 unknown). */
+    static List<Map<String, Object>> snapshotBars(Map<String, SnapshotReading> snapshots) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        snapshots.forEach((table, r) -> {
+            Map<String, Object> bar = new LinkedHashMap<>();
+            bar.put("table", table);
+            bar.put("rows", r.rows());
+            bar.put("estimate", r.estimate());
+            bar.put("percent", r.percent());
+            bar.put("rows_per_s", Math.round(r.rowsPerSecond()));
+            bar.put("seconds_left", r.secondsLeft());
+            bar.put("text", r.text());
+            out.add(bar);
+        });
         return out;
     }
 

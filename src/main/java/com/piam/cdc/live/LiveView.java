@@ -129,7 +129,9 @@ public final class LiveView implements AutoCloseable {
         }
         // controls only for a page loaded from this server under its own name (not for DNS-rebound names)
         boolean controls = control != null && control.ownHost(host(rc));
-        Map<String, Object> body = LiveData.of(verifier.last(), history.points(), this::routeState, load, clickHouse, panels.panels(), controls);
+        CaptureLiveness capture = context.getRegistry().lookupByNameAndType("captureLiveness", CaptureLiveness.class);
+        Map<String, Object> body = LiveData.of(verifier.last(), history.points(), this::routeState, load, clickHouse,
+                capture == null ? Map.of() : capture.snapshotProgress(), panels.panels(), controls);
         if (controls) {
             body.put("control_token", control.token());
         }

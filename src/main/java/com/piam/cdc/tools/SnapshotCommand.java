@@ -1,18 +1,10 @@
 package com.piam.cdc.tools;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.piam.cdc.capture.SnapshotRequests;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make snapshot [TABLE=events|health] [WHERE="<condition>"]}: asks the capturing runtime to read a source
@@ -24,20 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SnapshotCommand {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private SnapshotCommand() {
     }
 
     public static void main(String[] args) throws Exception {
         PipelineSettings settings = ToolSettings.load();
         String table = System.getenv().getOrDefault("TABLE", "").strip().toLowerCase();
-        List<PipelineTable> tables = switch (table) {
-            case "", "all" -> List.of(PipelineTable.values());
-            case "events", "access_events", "cg_access_event", "fact_access_events" -> List.of(PipelineTable.ACCESS_EVENTS);
-            case "health", "connector_health", "cg_connector_health", "fact_connector_health" -> List.of(PipelineTable.CONNECTOR_HEALTH);
-            default -> null;
-        };
+        List<PipelineTable> tables = SnapshotRequests.tables(table);
         if (tables == null) {
             System.err.println("snapshot: TABLE=" + table + " is not a table of the pipeline; use TABLE=events or TABLE=health "
                     + "(or leave it out for both)");
@@ -60,30 +45,11 @@ public final class SnapshotCommand {
 
     /** The signal Debezium's Kafka channel reads: keyed by the topic prefix, an incremental execute-snapshot. */
     static String signal(PipelineSettings.Cdc cdc, List<PipelineTable> tables, String where) {
-        ObjectNode data = JSON.createObjectNode();
-        ArrayNode collections = data.putArray("data-collections");
-        tables.forEach(t -> collections.add(cdc.mysqlDatabase() + "." + t.source));
-        data.put("type", "incremental");
-        if (where != null) {
-            ArrayNode conditions = data.putArray("additional-conditions");
-            tables.forEach(t -> conditions.addObject().put("data-collection", cdc.mysqlDatabase() + "." + t.source).put("filter", where));
-        }
-        ObjectNode signal = JSON.createObjectNode();
-        signal.put("type", "execute-snapshot");
-        signal.set("data", data);
-        return signal.toString();
+        return SnapshotRequests.signal(cdc, tables, where, "make-snapshot-" + System.currentTimeMillis());
     }
 
     /** Writes the request to the signal topic; returns once Kafka has it. */
     public static void request(PipelineSettings.Cdc cdc, List<PipelineTable> tables, String where) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cdc.kafkaBootstrap(),
-                ProducerConfig.CLIENT_ID_CONFIG, "piam-snapshot",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(cdc.signalTopic(), cdc.topicPrefix(), signal(cdc, tables, where)))
-                    .get(20, TimeUnit.SECONDS);
-        }
+        SnapshotRequests.request(cdc, tables, where, "make-snapshot-" + System.currentTimeMillis());
     }
 }

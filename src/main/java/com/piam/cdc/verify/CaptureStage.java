@@ -16,6 +16,9 @@ import static com.piam.cdc.verify.VerifyText.age;
  */
 final class CaptureStage implements Stage {
 
+    /** The fact naming a table a snapshot reads now ("snapshot cg_access_event": its progress line). */
+    static final String SNAPSHOT_FACT = "snapshot ";
+
     private final CamelContext context;
     private final Routes routes;
     private final long staleMs;
@@ -70,7 +73,7 @@ final class CaptureStage implements Stage {
             b.fact("restarts", watchdog.restarts());
         }
         // a snapshot reading (the initial one, or make snapshot): how far, of about how many, how long still
-        liveness.snapshotProgress().forEach((table, progress) -> b.fact("snapshot " + table, progress));
+        liveness.snapshotProgress().forEach((table, progress) -> b.fact(SNAPSHOT_FACT + table, progress.text()));
         MysqlProbe.Facts source = round.mysql();
         if (!problem.isEmpty()) {
             b.problem(problem);

@@ -3,14 +3,48 @@ package com.piam.cdc.verify;
 import java.util.List;
 
 /**
- * The verifier's verdict. HEALTHY: every stage OK. DEGRADED: a stage needs attention but rows
- * reached ClickHouse in the last 10 minutes (or ClickHouse cannot be asked). DOWN: ClickHouse
- * answers and holds no row of the last 10 minutes in either fact table: the dashboard is stale.
+ * The verifier's verdict. HEALTHY: every stage OK. SNAPSHOTTING: a snapshot reads the source tables' existing rows
+ * (the first start's, or make snapshot) and nothing else is wrong than what it explains (rows it has not read yet are
+ * missing in reconciliation; freshness); neither healthy nor a failure, the capture stage says how far it has come.
+ * DEGRADED: a stage needs attention but rows reached ClickHouse in the last 10 minutes (or ClickHouse cannot be
+ * asked). DOWN: ClickHouse answers and holds no row of the last 10 minutes in either fact table: the dashboard is stale.
  */
 public record PipelineStatus(Overall overall, long checkedAtMs, long tookMs, String ingestMode, List<StageStatus> stages) {
 
     public enum Overall {
-        HEALTHY, DEGRADED, DOWN
+        HEALTHY, SNAPSHOTTING, DEGRADED, DOWN
+    }
+
+    /** The stages a running snapshot explains failing: rows it has not read yet (reconcile), their freshness. */
+    static final java.util.Set<String> EXPLAINED_BY_SNAPSHOT = java.util.Set.of("reconcile", "freshness");
+
+    /**
+     * The verdict from the stages' results: a snapshot reading (a capture fact "snapshot &lt;table&gt;") with no failing
+     * stage it does not explain is SNAPSHOTTING; else HEALTHY when all are OK, DOWN when ClickHouse holds no recent row,
+     * else DEGRADED.
+     */
+    static Overall of(List<StageStatus> stages, boolean clickHouseStale) {
+        boolean snapshotting = stages.stream().anyMatch(s -> s.stage().equals("capture")
+                && s.facts().keySet().stream().anyMatch(k -> k.startsWith(CaptureStage.SNAPSHOT_FACT)));
+        boolean unexplained = stages.stream().anyMatch(s -> !s.ok() && !EXPLAINED_BY_SNAPSHOT.contains(s.stage()));
+        if (snapshotting && !unexplained) {
+            return Overall.SNAPSHOTTING;
+        }
+        if (stages.stream().allMatch(StageStatus::ok)) {
+            return Overall.HEALTHY;
+        }
+        return clickHouseStale ? Overall.DOWN : Overall.DEGRADED;
+    }
+
+    /** The snapshots reading now, one line each ("cg_access_event: 120,000 rows read of about …"). */
+    public List<String> snapshots() {
+        List<String> out = new java.util.ArrayList<>();
+        stages.stream().filter(s -> s.stage().equals("capture")).forEach(s -> s.facts().forEach((k, v) -> {
+            if (k.startsWith(CaptureStage.SNAPSHOT_FACT)) {
+                out.add(k.substring(CaptureStage.SNAPSHOT_FACT.length()) + ": " + v);
+            }
+        }));
+        return out;
     }
 
     /** The reasons of the failing stages, one line. */

@@ -56,7 +56,8 @@ public final class PipelineStatusEndpoint {
         PipelineStatus s = "true".equals(rc.request().getParam("refresh")) || verifier.last() == null
                 ? verifier.verify() : verifier.last();
         try {
-            rc.response().setStatusCode(s.overall() == PipelineStatus.Overall.HEALTHY ? 200 : 503)
+            rc.response().setStatusCode(s.overall() == PipelineStatus.Overall.HEALTHY
+                    || s.overall() == PipelineStatus.Overall.SNAPSHOTTING ? 200 : 503)
                     .putHeader("Content-Type", "application/json").end(toJson(s));
         } catch (JsonProcessingException e) {
             rc.fail(e);

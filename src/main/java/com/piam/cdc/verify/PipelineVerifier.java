@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The verify-pipeline route's bean: runs every stage (one class each, behind {@link Stage}) and says
- * HEALTHY, DEGRADED or DOWN with a reason per failing stage that tells the operator where to look.
+ * HEALTHY, SNAPSHOTTING, DEGRADED or DOWN with a reason per failing stage that tells the operator where to look.
  * The stages, in report order: routes, mysql, capture, binlog, kafka (CDC mode; capture and binlog only
  * when this runtime captures), loader, rejected, clickhouse, freshness, reconcile (CDC mode). The list built here is the one order there is:
  * the report, the JSON and the Camel health checks all follow it.
@@ -99,11 +99,8 @@ public class PipelineVerifier {
         long now = System.currentTimeMillis();
         VerifyRound round = new VerifyRound(now, mysqlProbe::read, clickHouseProbe::read);
         List<StageStatus> results = stages.stream().map(s -> s.check(round)).toList();
-        Overall overall = results.stream().allMatch(StageStatus::ok) ? Overall.HEALTHY : Overall.DEGRADED;
         ClickHouseProbe.Facts target = round.clickHouse();
-        if (target.error == null && target.accessRows10m == 0 && target.healthRows10m == 0) {
-            overall = Overall.DOWN;
-        }
+        Overall overall = PipelineStatus.of(results, target.error == null && target.accessRows10m == 0 && target.healthRows10m == 0);
         PipelineStatus status = new PipelineStatus(overall, now, System.currentTimeMillis() - now,
                 settings.ingestMode().name().toLowerCase(Locale.ROOT), results);
         report(last, status);
@@ -119,6 +116,9 @@ public class PipelineVerifier {
         }
         if (now.overall() == Overall.HEALTHY) {
             LOG.info("verify-pipeline: HEALTHY ({} stages OK)", now.stages().size());
+        } else if (now.overall() == Overall.SNAPSHOTTING) {
+            LOG.info("verify-pipeline: SNAPSHOTTING: {}{}", String.join("; ", now.snapshots()),
+                    now.reasons().isEmpty() ? "" : " (meanwhile: " + now.reasons() + ")");
         } else {
             LOG.warn("verify-pipeline: {}: {}", now.overall(), now.reasons());
         }

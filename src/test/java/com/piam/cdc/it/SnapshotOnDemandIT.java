@@ -1,16 +1,15 @@
 package com.piam.cdc.it;
 
 import com.piam.cdc.capture.CaptureLiveness;
-import com.piam.cdc.config.PipelineSettings;
-import com.piam.cdc.domain.PipelineTable;
-import com.piam.cdc.tools.SnapshotCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,8 +63,16 @@ class SnapshotOnDemandIT extends PipelineITSupport {
 
             CaptureLiveness liveness = bean("captureLiveness", CaptureLiveness.class);
             long readBefore = liveness.snapshotRowsRead("cg_access_event");
-            SnapshotCommand.request(bean("pipelineSettings", PipelineSettings.class).cdc(), List.of(PipelineTable.ACCESS_EVENTS),
-                    "event_id LIKE '" + prefix + "%'");
+            // asked over JMX, as an operator's console would (make snapshot writes the same request)
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = jmx.queryNames(new ObjectName("com.piam.cdc:type=SnapshotRequests,*"), null);
+            assertThat(names).as("the snapshot operation is registered over JMX").hasSize(1);
+            ObjectName requests = names.iterator().next();
+            assertThat(jmx.invoke(requests, "snapshot", new Object[] {"nonsense", ""}, new String[] {"java.lang.String", "java.lang.String"}))
+                    .asString().startsWith("not asked: table 'nonsense' is not a table of the pipeline");
+            assertThat(jmx.invoke(requests, "snapshot", new Object[] {"events", "event_id LIKE '" + prefix + "%'"},
+                    new String[] {"java.lang.String", "java.lang.String"})).asString()
+                    .startsWith("asked the capturing runtime to read [cg_access_event] where event_id LIKE '" + prefix + "%' again");
 
             Set<String> source = new TreeSet<>();
             for (int i = 0; i < n; i++) {

@@ -56,6 +56,19 @@ class VerifyReportTest {
     }
 
     @Test
+    void snapshottingIsNeitherHealthyNorAFailureAndNamesTheSnapshotAndItsEta() throws Exception {
+        int[] exit = new int[1];
+        String out = render(status(PipelineStatus.Overall.SNAPSHOTTING, new StageStatus("capture", List.of(), Map.of("engine", "running",
+                        "snapshot cg_access_event", "120,000 rows read of about 1,500,000 in the table (8%), 9,800 rows/s, "
+                                + "at most about 2 min 20 s left")),
+                new StageStatus("reconcile", List.of("reconcile: 4,100 access events in MySQL are missing in ClickHouse"), Map.of())), exit);
+        assertThat(exit[0]).as("not a failure").isZero();
+        assertThat(out).contains("Status: SNAPSHOTTING", "    cg_access_event: 120,000 rows read of about 1,500,000 in the table (8%), "
+                + "9,800 rows/s, at most about 2 min 20 s left", "    - reconcile: 4,100 access events in MySQL are missing")
+                .doesNotContain("make demo-logs");
+    }
+
+    @Test
     void downExitsTwo() throws Exception {
         int[] exit = new int[1];
         String out = render(status(PipelineStatus.Overall.DOWN, new StageStatus("clickhouse",
