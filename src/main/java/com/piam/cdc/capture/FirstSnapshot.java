@@ -238,11 +238,11 @@ public final class FirstSnapshot {
         return false;
     }
 
-    private static ByteBuffer utf8(String s) {
+    static ByteBuffer utf8(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String string(ByteBuffer b) {
+    static String string(ByteBuffer b) {
         ByteBuffer d = b.duplicate();
         byte[] out = new byte[d.remaining()];
         d.get(out);

@@ -79,10 +79,12 @@ public final class ClickHouseQueries {
      * Rows ingested in the last 5 minutes and the p95 of ingest - source commit (ms), then the same for the
      * last minute (what arrives now; rows replayed after an outage leave it once caught up).
      */
+    // rows read by a snapshot (cdc_op 'r') carry their read time as source time, not a change's commit: left out, so
+    // freshness is that of streamed changes (which a snapshot must not delay)
     public static String freshnessRecent(String db, long fromSec) {
         return "SELECT count(), quantile(0.95)(f), countIf(i > (toUInt64(now()) - 60) * 1000), quantileIf(0.95)(f, i > (toUInt64(now()) - 60) * 1000)"
                 + " FROM (SELECT ingest_ts_ms AS i, toInt64(ingest_ts_ms) - toInt64(source_ts_ms) AS f FROM " + db
-                + ".fact_access_events WHERE ingest_ts_ms > (toUInt64(now()) - 300) * 1000"
+                + ".fact_access_events WHERE ingest_ts_ms > (toUInt64(now()) - 300) * 1000 AND cdc_op != 'r'"
                 + (fromSec > 0 ? " AND source_ts_ms >= " + fromSec * 1000 : "") + ")";
     }
 

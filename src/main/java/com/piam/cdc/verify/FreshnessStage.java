@@ -3,7 +3,8 @@ package com.piam.cdc.verify;
 import java.util.Locale;
 
 /**
- * The p95 of ClickHouse ingest minus source commit of the rows ingested in the last minute, against
+ * The p95 of ClickHouse ingest minus source commit of the streamed changes ingested in the last minute (rows read by a
+ * snapshot carry their read time and are left out), against
  * VERIFY_MAX_FRESHNESS_SECONDS (the last 5 minutes shown beside it). The last minute judges: rows replayed
  * after an outage are late by the outage's length, and once they are in, what arrives now is what counts.
  */

@@ -5,7 +5,6 @@ import com.piam.cdc.capture.FirstSnapshot.State;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,13 +117,10 @@ class FirstSnapshotTest {
     }
 
     private static ByteBuffer utf8(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+        return FirstSnapshot.utf8(s);
     }
 
     private static String string(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return new String(out, StandardCharsets.UTF_8);
+        return FirstSnapshot.string(b);
     }
 }

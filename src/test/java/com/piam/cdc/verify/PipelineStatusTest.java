@@ -31,6 +31,9 @@ class PipelineStatusTest {
                 .isEqualTo(Overall.SNAPSHOTTING);
         assertThat(PipelineStatus.of(List.of(CAPTURE_SNAPSHOTTING, KAFKA_DOWN, RECONCILE_MISSING), false))
                 .as("a problem the snapshot does not explain").isEqualTo(Overall.DEGRADED);
+        assertThat(PipelineStatus.of(List.of(CAPTURE_SNAPSHOTTING, new StageStatus("freshness",
+                List.of("freshness: p95 40.0 s over the last minute (limit 30 s)"), Map.of())), false))
+                .as("streamed changes late: the snapshot must not delay them").isEqualTo(Overall.DEGRADED);
     }
 
     @Test
