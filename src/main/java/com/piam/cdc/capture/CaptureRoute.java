@@ -42,7 +42,7 @@ public class CaptureRoute extends RouteBuilder {
         this.watchdog = watchdog;
         this.progress = progress;
         this.throttle = new SnapshotThrottle(cdc.kafkaBootstrap(), cdc.consumerGroup(),
-                Arrays.stream(PipelineTable.values()).map(cdc::topic).toList(), cdc.signalTopic(), cdc.topicPrefix());
+                Arrays.stream(PipelineTable.values()).map(cdc::topic).toList());
     }
 
     @Override
@@ -64,16 +64,15 @@ public class CaptureRoute extends RouteBuilder {
                 .startupOrder(30)
                 .autoStartup(always)
                 .process(encoder)
-                .process(throttle) // notes that a snapshot reads (its pace is set by the watch timer, never here)
+                .process(throttle) // rows read by a snapshot wait while the loaders are behind
                 .process(sender);
 
-        from("timer:watch-capture?period=1000")
+        from("timer:watch-capture?period=2000")
                 .routeId(WATCH_ROUTE_ID)
                 .startupOrder(31)
                 .autoStartup(always)
                 .bean(watchdog, "check")
-                .bean(progress, "report")
-                .bean(throttle, "tick"); // pauses / resumes a snapshot by the loaders' backlog
+                .bean(progress, "report");
     }
 
     private String signalGroup() {

@@ -37,7 +37,7 @@ public final class SnapshotProgress {
         this.database = database;
     }
 
-    /** Called by the watch-capture timer (every second); reports every 10 s while a snapshot reads. */
+    /** Called by the watch-capture timer (every 2 s); reports every 10 s while a snapshot reads. */
     public synchronized void report() {
         reportAt(System.currentTimeMillis());
     }

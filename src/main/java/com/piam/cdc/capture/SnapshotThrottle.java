@@ -7,10 +7,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,135 +18,63 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a snapshot from burying fresh changes: a snapshot reads rows faster than the loaders can write them, and
- * every streamed change behind them in Kafka would wait for the whole backlog. So while a snapshot reads, the
- * watch-capture timer ({@link #tick}, every second) looks at the consumer group's records not yet loaded and pauses
- * Debezium's incremental snapshot over the signal topic when they pass {@link #LAG_LIMIT} (about 2 s of loading here),
- * and resumes it below {@link #RESUME_BELOW}. The engine thread is never held: streaming goes on while the snapshot is
- * paused (holding the engine thread instead, the first version of this class, stalled the binlog reader behind the
- * snapshot: streamed changes arrived 150 s late after 20 minutes of a 5-million-row snapshot). A resume is also sent
- * once after each capture start, so a pause left in the signal topic by a capturer that died cannot hold a successor's
- * snapshot.
+ * every streamed change behind them in Kafka would wait for the whole backlog. Before a row read by a snapshot goes
+ * to Kafka, this step waits while the consumer group has more than {@link #LAG_LIMIT} records not yet loaded
+ * (checked at most once a second), so the snapshot runs at the loaders' pace and a streamed change waits seconds,
+ * not minutes. Streamed changes are never held here. It stops waiting when the backlog has not shrunk for
+ * {@link #STUCK_MS} (no consumer, ClickHouse away): then the snapshot goes on and its rows wait in Kafka.
  */
 public final class SnapshotThrottle extends ServiceSupport implements Processor {
 
     /** Exchange property (true) set by ChangeEventEncoder on a row read by a snapshot. */
     public static final String SNAPSHOT_ROW = "piam.snapshot-row";
-    /** Records not yet loaded above which the snapshot pauses, and below which it resumes. */
-    static final long LAG_LIMIT = 6_000;
-    static final long RESUME_BELOW = 3_000;
-    /** A snapshot counts as reading when one of its rows went by within this time (or it is paused). */
-    static final long READING_MS = 10_000;
+    /** Records not yet loaded above which snapshot rows wait: ~2 s of loading on 2 cores. */
+    static final long LAG_LIMIT = 10_000;
+    static final long STUCK_MS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotThrottle.class);
 
     private final String bootstrap;
     private final String group;
     private final List<String> topics;
-    private final String signalTopic;
-    private final String key;
     private Admin admin;
-    private KafkaProducer<String, String> producer;
-    private volatile long lastSnapshotRowMs;
-    private boolean paused;
-    private boolean resumedSinceStart;
-    private long pausedSinceMs;
-    private long pausedMs;
-    private int pauses;
-    private long lastLoggedMs = System.currentTimeMillis();
+    private long lag;
+    private long checkedMs;
+    /** When the backlog last shrank (or was below the limit). */
+    private long movingMs = System.currentTimeMillis();
+    private long waitedMs;
+    private long lastLoggedMs;
 
-    public SnapshotThrottle(String bootstrap, String group, List<String> topics, String signalTopic, String key) {
+    public SnapshotThrottle(String bootstrap, String group, List<String> topics) {
         this.bootstrap = bootstrap;
         this.group = group;
         this.topics = List.copyOf(topics);
-        this.signalTopic = signalTopic;
-        this.key = key;
     }
 
-    /** On the engine thread: notes that a snapshot reads (never waits). */
     @Override
-    public void process(Exchange exchange) {
-        if (exchange.getProperty(SNAPSHOT_ROW, false, Boolean.class)) {
-            lastSnapshotRowMs = System.currentTimeMillis();
+    public void process(Exchange exchange) throws InterruptedException {
+        if (!exchange.getProperty(SNAPSHOT_ROW, false, Boolean.class)) {
+            return;
         }
-    }
-
-    /** Called by the watch-capture timer: pause or resume the snapshot by the loaders' backlog. */
-    public synchronized void tick() {
+        long start = System.currentTimeMillis();
+        while (lag(System.currentTimeMillis()) > LAG_LIMIT && System.currentTimeMillis() - movingMs < STUCK_MS && isRunAllowed()) {
+            Thread.sleep(100);
+        }
         long now = System.currentTimeMillis();
-        boolean reading = now - lastSnapshotRowMs < READING_MS;
-        if (!reading && !paused && resumedSinceStart) {
-            return; // no snapshot: nothing to ask Kafka
-        }
-        long lag = lag();
-        Action a = decide(paused, resumedSinceStart, reading, lag);
-        if (a == Action.PAUSE) {
-            if (signal("pause-snapshot")) {
-                paused = true;
-                pausedSinceMs = now;
-                pauses++;
-                LOG.debug("capture: snapshot paused: {} records not yet loaded", lag);
-            }
-        } else if (a == Action.RESUME) {
-            if (signal("resume-snapshot")) {
-                if (paused) {
-                    pausedMs += now - pausedSinceMs;
-                }
-                paused = false;
-                resumedSinceStart = true;
-            }
-        }
-        if (pauses > 0 && now - lastLoggedMs >= 60_000) {
-            long p = pausedMs + (paused ? now - pausedSinceMs : 0);
-            LOG.info("capture: snapshot paced to the loaders: paused {} time(s), {} s in the last minute, while more than {} "
-                    + "records were not yet loaded (now {}; streamed changes are not held)", pauses, p / 1000, LAG_LIMIT, lag);
-            pauses = 0;
-            pausedMs = 0;
-            if (paused) {
-                pausedSinceMs = now;
-            }
+        waitedMs += now - start;
+        if (waitedMs >= 1_000 && now - lastLoggedMs > 60_000) {
+            LOG.info("capture: snapshot paced to the loaders: waited {} s in the last minute for {} records not yet loaded to "
+                    + "fall below {} (streamed changes are not held)", waitedMs / 1000, lag, LAG_LIMIT);
             lastLoggedMs = now;
+            waitedMs = 0;
         }
     }
 
-    enum Action { NONE, PAUSE, RESUME }
-
-    /**
-     * Pause a reading snapshot above the limit; resume a paused one below the lower mark; and once after start resume in
-     * any case when the backlog is low (a pause a dead capturer left in the signal topic is read again by a successor).
-     */
-    static Action decide(boolean paused, boolean resumedSinceStart, boolean reading, long lag) {
-        if (!paused && reading && lag > LAG_LIMIT) {
-            return Action.PAUSE;
+    /** The consumer group's records not yet loaded, at most a second old; 0 when Kafka cannot say. */
+    synchronized long lag(long now) {
+        if (now - checkedMs < 1_000) {
+            return lag;
         }
-        if ((paused || !resumedSinceStart) && lag < RESUME_BELOW) {
-            return Action.RESUME;
-        }
-        return Action.NONE;
-    }
-
-    synchronized boolean paused() {
-        return paused;
-    }
-
-    private boolean signal(String type) {
-        try {
-            if (producer == null) {
-                producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.CLIENT_ID_CONFIG, "piam-snapshot-throttle", ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000,
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                        ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
-            }
-            producer.send(new ProducerRecord<>(signalTopic, key, "{\"id\":\"throttle-" + type + "-" + System.currentTimeMillis()
-                    + "\",\"type\":\"" + type + "\",\"data\":{\"type\":\"incremental\"}}")).get(5, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            LOG.warn("capture: could not {} the snapshot through {} ({}); trying again in 2 s", type.replace("-snapshot", ""),
-                    signalTopic, e.getMessage());
-            return false;
-        }
-    }
-
-    /** The consumer group's records not yet loaded; 0 when Kafka cannot say (never hold a snapshot on a guess). */
-    private long lag() {
+        checkedMs = now;
         try {
             if (admin == null) {
                 admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -167,16 +91,15 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
                 OffsetAndMetadata c = committed.get(e.getKey());
                 sum += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
             }
-            return sum;
+            if (sum < lag || sum <= LAG_LIMIT) {
+                movingMs = now;
+            }
+            lag = sum;
         } catch (Exception e) {
-            return 0;
+            lag = 0; // not known: never hold capture back on a guess
+            movingMs = now;
         }
-    }
-
-    @Override
-    protected synchronized void doStart() {
-        paused = false;
-        resumedSinceStart = false;
+        return lag;
     }
 
     @Override
@@ -184,10 +107,6 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
         if (admin != null) {
             admin.close();
             admin = null;
-        }
-        if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(2));
-            producer = null;
         }
     }
 }
