@@ -93,7 +93,8 @@ public class CaptureRoute extends RouteBuilder {
         o.put("databaseServerId", String.valueOf(cdc.captureServerId()));
         o.put("topicPrefix", cdc.topicPrefix());
         o.put("databaseIncludeList", db);
-        o.put("tableIncludeList", Arrays.stream(PipelineTable.values()).map(t -> db + "." + t.source).collect(Collectors.joining(",")));
+        String tables = Arrays.stream(PipelineTable.values()).map(t -> db + "." + t.source).collect(Collectors.joining(","));
+        o.put("tableIncludeList", tables);
         o.put("includeSchemaChanges", "false");
         // CAPTURE_SNAPSHOT_MODE=incremental (default): streaming starts at the binlog's end at once, and on a first
         // start FirstSnapshot asks for an incremental snapshot of the tables' existing rows (resumable, in chunks
@@ -102,8 +103,7 @@ public class CaptureRoute extends RouteBuilder {
         boolean incremental = "incremental".equals(cdc.snapshotMode());
         o.put("snapshotMode", incremental ? "no_data" : cdc.snapshotMode());
         if (incremental) {
-            o.put("additionalProperties." + FirstSnapshot.TABLES, Arrays.stream(PipelineTable.values())
-                    .map(t -> db + "." + t.source).collect(Collectors.joining(",")));
+            o.put("additionalProperties." + FirstSnapshot.TABLES, tables);
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_TOPIC, cdc.signalTopic());
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_GROUP, signalGroup());
             o.put("additionalProperties." + FirstSnapshot.BOOTSTRAP, cdc.kafkaBootstrap());
