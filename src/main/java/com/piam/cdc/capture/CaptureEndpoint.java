@@ -7,6 +7,8 @@ import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmb
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.util.concurrent.ExecutorService;
+
 /**
  * camel-debezium-mysql's endpoint, but a row change's exchange carries Debezium's {@link SourceRecord} itself as
  * its body and no headers: {@link ChangeEventEncoder} encodes the Kafka record straight from it. camel-debezium
@@ -14,10 +16,14 @@ import org.apache.kafka.connect.source.SourceRecord;
  * every event for a {@code ddl} field; for a row change Kafka Connect's {@code Struct.get} throws a DataException
  * (stack trace filled) that Camel catches: one exception per captured row (make bench: 0.96 per row). Every other
  * event (heartbeats, tombstones, schema changes) is made by camel-debezium itself (CaptureEndpointTest).
+ * <p>
+ * It also keeps the executor its consumer runs the Debezium engine on ({@link #engineExecutor()}), so the
+ * {@link CaptureWatchdog} sees the engine's task end without reading camel-debezium's private fields.
  */
 final class CaptureEndpoint extends DebeziumEndpoint<MySqlConnectorEmbeddedDebeziumConfiguration> {
 
     private MySqlConnectorEmbeddedDebeziumConfiguration configuration;
+    private volatile ExecutorService engineExecutor;
 
     CaptureEndpoint(String uri, CaptureComponent component, MySqlConnectorEmbeddedDebeziumConfiguration configuration) {
         super(uri, component);
@@ -32,6 +38,19 @@ final class CaptureEndpoint extends DebeziumEndpoint<MySqlConnectorEmbeddedDebez
     @Override
     public void setConfiguration(MySqlConnectorEmbeddedDebeziumConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    /** camel-debezium's consumer asks for the executor it runs the engine on when it starts; kept for the watchdog. */
+    @Override
+    public ExecutorService createExecutor(Object source) {
+        ExecutorService executor = super.createExecutor(source);
+        engineExecutor = executor;
+        return executor;
+    }
+
+    /** The executor the engine of the consumer started last runs on; null before a consumer started. */
+    ExecutorService engineExecutor() {
+        return engineExecutor;
     }
 
     @Override

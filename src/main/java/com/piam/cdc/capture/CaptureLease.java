@@ -53,7 +53,11 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     private volatile boolean rejoin;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
+    /** Guards the admin client only: never held while routes stop or start (a stopping capture asks Kafka through it). */
+    private final Object adminLock = new Object();
     private Admin admin;
+    /** The watchdog asked for a capture restart; the lease thread does it (it alone starts and stops the routes). */
+    private volatile String restartRequested;
     private volatile long noHolderSinceMs;
     /** This member's id in the lease group as of its last poll (the lease thread sets it). */
     private volatile String memberId = "";
@@ -96,7 +100,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     }
 
     /** Asks Kafka who holds the lease and who else is in the group (for the verifier and the live view). */
-    public synchronized Status describe() throws Exception {
+    public Status describe() throws Exception {
         ConsumerGroupDescription d = describeGroup();
         String holder = null;
         List<String> members = new ArrayList<>();
@@ -116,12 +120,16 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         return new Status(holder, members, noHolderSinceMs);
     }
 
-    private synchronized ConsumerGroupDescription describeGroup() throws Exception {
-        if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+    private ConsumerGroupDescription describeGroup() throws Exception {
+        Admin a;
+        synchronized (adminLock) {
+            if (admin == null) {
+                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+            }
+            a = admin;
         }
-        return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
+        return a.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
     }
 
     /**
@@ -182,6 +190,11 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
             while (running) {
                 consumer.poll(Duration.ofMillis(500)); // nothing is written there: polling keeps the membership
                 memberId = consumer.groupMetadata().memberId();
+                String restart = restartRequested;
+                if (restart != null) {
+                    restartRequested = null;
+                    restart(restart);
+                }
                 if (rejoin) {
                     rejoin = false;
                     consumer.unsubscribe(); // revoked: capture stops; then Kafka decides again who holds it
@@ -211,7 +224,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         if (thread != null) {
             thread.join(40_000);
         }
-        synchronized (this) {
+        synchronized (adminLock) {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(5));
                 admin = null;
@@ -251,8 +264,11 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         }
     }
 
-    /** Stops capture (its last changes and offsets committed, if Kafka still lets this runtime) before the lease goes. */
-    private synchronized void release(String why) {
+    /**
+     * Stops capture (its last changes and offsets committed, if Kafka still lets this runtime) before the lease goes.
+     * On the lease thread, holding no lock: the stopping capture's last commit may ask Kafka through this lease.
+     */
+    private void release(String why) {
         if (!held) {
             return;
         }
@@ -280,20 +296,32 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     }
 
     /**
-     * Restarts capture-changes (the watchdog's remedy) if, and only while, this runtime holds the lease as
-     * Kafka's coordinator sees it (a restart on a former holder would take the source's binlog connection
-     * from the one capturing now).
+     * Asks for a restart of capture-changes (the watchdog's remedy); the lease thread does it within half a second
+     * if, and only while, this runtime holds the lease as Kafka's coordinator sees it (a restart on a former holder
+     * would take the source's binlog connection from the one capturing now). False when the lease is not held here.
      */
-    synchronized boolean restartCapture(String route) throws Exception {
+    boolean restartCapture(String route) {
         if (!held) {
             return false;
         }
-        if (!confirmedByKafka()) {
-            stepDown("Kafka gives the lease to another member; not restarting capture here");
-            return false;
-        }
-        context.getRouteController().stopRoute(route);
-        context.getRouteController().startRoute(route);
+        restartRequested = route;
         return true;
+    }
+
+    /** On the lease thread, holding no lock (see {@link #release}). */
+    private void restart(String route) {
+        if (!held) {
+            return;
+        }
+        try {
+            if (!confirmedByKafka()) {
+                stepDown("Kafka gives the lease to another member; not restarting capture here");
+                return;
+            }
+            context.getRouteController().stopRoute(route);
+            context.getRouteController().startRoute(route);
+        } catch (Exception e) {
+            LOG.warn("capture lease: restarting {}: {}", route, e.getMessage());
+        }
     }
 }

@@ -1,14 +1,12 @@
 package com.piam.cdc.capture;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Consumer;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.debezium.DebeziumConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,6 +16,10 @@ import java.util.concurrent.ThreadPoolExecutor;
  * task on the consumer's own executor; when the engine fails, Camel only logs it and the route stays
  * "Started". The watchdog sees the task gone and restarts capture-changes, pausing longer after each
  * failed restart (10 s, 20 s, ... up to 5 min). Capture resumes from its stored offsets.
+ *
+ * <p>It fails closed: when it cannot see the engine's task (the route reads from another endpoint, a camel-debezium
+ * upgrade runs the engine elsewhere), capture is reported "cannot observe the capture engine: …" (the verifier's
+ * capture stage fails) instead of "running".
  *
  * <p>Heartbeats cannot serve here: Debezium emits them only while binlog events flow, so an idle
  * source is silent too. Silence is still reported (CaptureLiveness) for the verifier.
@@ -37,7 +39,7 @@ public class CaptureWatchdog {
     private long nextRestartAllowedMs;
     private long engineStoppedMs;
     private volatile String lastProblem = "";
-    private boolean introspectionWarned;
+    private volatile String engineState = "running";
     private volatile CaptureLease lease;
 
     public CaptureWatchdog(CamelContext context, CaptureLiveness liveness, KafkaChangeSender sender) {
@@ -63,10 +65,25 @@ public class CaptureWatchdog {
             return; // never restarted here: that would fence the runtime that holds the lease now
         }
         long now = System.currentTimeMillis();
-        boolean running = engineRunning();
+        boolean running;
+        try {
+            running = engineRunning();
+        } catch (IllegalStateException unobservable) {
+            String problem = "capture: cannot observe the capture engine: " + unobservable.getMessage();
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("{}; engine failures would go unnoticed, so capture is reported as not verified", problem);
+            }
+            lastProblem = problem;
+            engineState = "not observable";
+            return; // not restarted: nothing says it stopped
+        }
         String senderFailure = sender.failure();
         if (running && senderFailure.isEmpty()) {
             engineStoppedMs = 0;
+            if (lastProblem.startsWith("capture: cannot observe")) {
+                lastProblem = "";
+            }
+            engineState = "running";
             if (restarts > 0 && (liveness.signalledSince(lastRestartMs) || now - lastRestartMs > RECOVERED_AFTER_MS)) {
                 LOG.info("capture: engine running again after {} restart(s)", restarts);
                 restarts = 0;
@@ -77,6 +94,7 @@ public class CaptureWatchdog {
         if (engineStoppedMs == 0) {
             engineStoppedMs = now;
         }
+        engineState = "restarting";
         lastProblem = running
                 ? "capture: held back since " + Instant.ofEpochMilli(engineStoppedMs) + " (" + senderFailure + "), restarting"
                 : "capture: engine stopped " + Instant.ofEpochMilli(engineStoppedMs) + ", restarting";
@@ -98,29 +116,33 @@ public class CaptureWatchdog {
         nextRestartAllowedMs = now + Math.min(MAX_BACKOFF_MS, 5_000L << Math.min(restarts, 6));
     }
 
-    /** Whether the Debezium engine task is still running (or about to) on the consumer's executor. */
+    /**
+     * Whether the Debezium engine task is still running (or about to) on the executor camel-debezium's consumer got
+     * from {@link CaptureEndpoint}; an {@link IllegalStateException} saying why when that cannot be seen.
+     */
     boolean engineRunning() {
         Route route = context.getRoute(CaptureRoute.ROUTE_ID);
-        Consumer consumer = route == null ? null : route.getConsumer();
-        if (!(consumer instanceof DebeziumConsumer)) {
-            return true;
+        if (route == null) {
+            throw new IllegalStateException("no route " + CaptureRoute.ROUTE_ID);
         }
-        try {
-            // camel-debezium 4.18 keeps the engine's executor private and exposes no failure state
-            Field f = DebeziumConsumer.class.getDeclaredField("executorService");
-            f.setAccessible(true);
-            ExecutorService executor = (ExecutorService) f.get(consumer);
-            if (executor instanceof ThreadPoolExecutor pool) {
-                return pool.getActiveCount() > 0 || !pool.getQueue().isEmpty();
-            }
-            return executor != null && !executor.isTerminated();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            if (!introspectionWarned) {
-                introspectionWarned = true;
-                LOG.warn("capture: cannot see the Debezium engine's state ({}); engine failures will not be detected", e.toString());
-            }
-            return true;
+        if (!(route.getEndpoint() instanceof CaptureEndpoint endpoint) || !(route.getConsumer() instanceof DebeziumConsumer)) {
+            throw new IllegalStateException("route " + CaptureRoute.ROUTE_ID + " reads from " + route.getEndpoint().getClass().getName()
+                    + ", not from the project's CaptureEndpoint (debezium-mysql: component of CaptureComponent)");
         }
+        ExecutorService executor = endpoint.engineExecutor();
+        if (executor == null) {
+            throw new IllegalStateException("camel-debezium's consumer started without asking DebeziumEndpoint.createExecutor for "
+                    + "its engine's executor (changed in this camel-debezium version? CaptureWatchdogTest pins it)");
+        }
+        if (executor instanceof ThreadPoolExecutor pool) {
+            return pool.getActiveCount() > 0 || !pool.getQueue().isEmpty();
+        }
+        throw new IllegalStateException("the engine's executor is a " + executor.getClass().getName() + ", whose task cannot be seen");
+    }
+
+    /** running, restarting, or not observable: what the verifier shows as the capture engine's state. */
+    public String engineState() {
+        return engineState;
     }
 
     /** Empty when capture is healthy; otherwise what the watchdog saw and does. */

@@ -64,7 +64,7 @@ final class CaptureStage implements Stage {
         }
         String problem = watchdog == null ? "" : watchdog.lastProblem();
         b.fact("route", routes.status(CaptureRoute.ROUTE_ID))
-                .fact("engine", problem.isEmpty() ? "running" : "restarting")
+                .fact("engine", watchdog == null ? "running" : watchdog.engineState())
                 .fact("changes_captured", liveness.changesCaptured())
                 .fact("last_change_age", liveness.lastChangeMs() == 0 ? "none yet" : age(now - liveness.lastChangeMs()))
                 .fact("binlog_position", position.isEmpty() ? "none yet" : position)

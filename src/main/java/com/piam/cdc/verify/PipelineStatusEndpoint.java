@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Publishes the verifier's result: GET /observe/pipeline on the management HTTP server (JSON with
  * every stage; 200 when HEALTHY, 503 otherwise; {@code ?refresh=true} verifies now instead of
- * returning the last timer run) and one Camel health check per stage.
+ * returning the last timer run; concurrent refreshes share one run and at most one starts per second, the rest get
+ * the newest verdict, whose {@code age_ms} says how old it is) and one Camel health check per stage.
  */
 public final class PipelineStatusEndpoint {
 
@@ -54,7 +55,7 @@ public final class PipelineStatusEndpoint {
 
     private static void respond(RoutingContext rc, PipelineVerifier verifier) {
         PipelineStatus s = "true".equals(rc.request().getParam("refresh")) || verifier.last() == null
-                ? verifier.verify() : verifier.last();
+                ? verifier.refresh() : verifier.last();
         try {
             rc.response().setStatusCode(s.overall() == PipelineStatus.Overall.HEALTHY
                     || s.overall() == PipelineStatus.Overall.SNAPSHOTTING ? 200 : 503)
@@ -69,6 +70,7 @@ public final class PipelineStatusEndpoint {
         m.put("status", s.overall().name());
         m.put("checked_at", Instant.ofEpochMilli(s.checkedAtMs()).toString());
         m.put("took_ms", s.tookMs());
+        m.put("age_ms", Math.max(0, System.currentTimeMillis() - s.checkedAtMs()));
         m.put("ingest_mode", s.ingestMode());
         List<Object> stages = new ArrayList<>();
         for (StageStatus st : s.stages()) {

@@ -36,6 +36,9 @@ public class PipelineVerifier {
     private final List<Stage> stages;
     private final List<DataSource> pools;
     private volatile PipelineStatus last;
+    /** Verifications asked over HTTP: concurrent ones share one run, and at most one starts per second. */
+    private final CoalescedRun<PipelineStatus> refreshes = new CoalescedRun<>(this::verify, this::last, PipelineStatus::checkedAtMs,
+            1_000, System::currentTimeMillis);
 
     /**
      * {@code mysql}: the monitor user's pool; {@code clickHouse}: the reader's; the reconcile pair the same
@@ -94,7 +97,16 @@ public class PipelineVerifier {
         return stages.stream().map(Stage::name).toList();
     }
 
-    /** Checks every stage now; called by the verify-pipeline timer and by /observe/pipeline?refresh=true. */
+    /**
+     * A verdict for /observe/pipeline?refresh=true: a call while a check runs gets that check's verdict, a call less
+     * than a second after the newest check began gets that one; otherwise it checks now. Anyone may call the endpoint;
+     * ten at once cost one check.
+     */
+    public PipelineStatus refresh() {
+        return refreshes.get();
+    }
+
+    /** Checks every stage now (one check at a time); called by the verify-pipeline timer and by {@link #refresh()}. */
     public synchronized PipelineStatus verify() {
         long now = System.currentTimeMillis();
         VerifyRound round = new VerifyRound(now, mysqlProbe::read, clickHouseProbe::read);

@@ -4,6 +4,9 @@ import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.KafkaChangeSender;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A runtime that only believes it holds the capture lease (it was paused; its lease loop has not heard yet)
  * must not start Kafka transactions: their shared transactional id would fence the runtime capturing now.
- * Real broker: the sender asks the lease first; Kafka's coordinator, not the runtime's last news, answers.
+ * Real broker: the sender asks the lease first; Kafka's coordinator, not the runtime's last news, answers. And a
+ * stopping capture that asks the lease is not kept waiting by it.
  */
 class CaptureFencingIT {
 
@@ -114,6 +120,59 @@ class CaptureFencingIT {
             } finally {
                 a.stop();
                 b.stop();
+            }
+        }
+    }
+
+    /**
+     * Stopping capture makes its last commit, which may ask Kafka through the lease whether this runtime still holds
+     * it. The lease must not hold a lock across the route stop that this question needs: here the route's last act
+     * on stopping asks the lease, and the stop has to end at once, not after Camel's stop timeout.
+     */
+    @Test
+    @Timeout(120) // the lease that held its monitor across the stop hung here for more than 5 minutes
+    void aCaptureWhoseLastCommitAsksTheLeaseStopsWithoutWaiting() throws Exception {
+        String topic = run + ".capture-lease-stop";
+        String group = run + "-capture-lease-stop";
+        AtomicReference<String> lastCommitAsked = new AtomicReference<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP));
+             CamelContext context = new DefaultCamelContext()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            context.getShutdownStrategy().setTimeout(20); // seconds; the old lease waited all of it
+            CaptureLease[] lease = new CaptureLease[1];
+            /* stands for the capture's final offsets commit: on stop it asks Kafka through the lease */
+            class LastCommit extends ServiceSupport implements Processor {
+                @Override
+                public void process(Exchange exchange) {
+                }
+
+                @Override
+                protected void doStop() throws Exception {
+                    lastCommitAsked.set("confirmed " + lease[0].confirmedByKafka() + ", holder "
+                            + lease[0].describe().holder());
+                }
+            }
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("timer:capture-stand-in?period=60000").routeId("capture-stand-in").autoStartup(false).process(new LastCommit());
+                }
+            });
+            context.start();
+            lease[0] = new CaptureLease(context, BOOTSTRAP, topic, group, "stopper", List.of("capture-stand-in"));
+            lease[0].start();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> lease[0].held()
+                        && context.getRouteController().getRouteStatus("capture-stand-in").isStarted());
+                long t0 = System.nanoTime();
+                lease[0].stop(); // leaves the group: capture stops first
+                long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(lastCommitAsked.get()).as("the last commit got Kafka's answer").isNotNull();
+                assertThat(context.getRouteController().getRouteStatus("capture-stand-in").isStopped()).isTrue();
+                assertThat(tookMs).as("stop took " + tookMs + " ms; waiting for Camel's 20 s stop timeout means a lock "
+                        + "held across the route stop").isLessThan(15_000);
+            } finally {
+                lease[0].stop();
             }
         }
     }

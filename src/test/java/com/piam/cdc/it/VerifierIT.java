@@ -5,14 +5,24 @@ import com.piam.cdc.verify.PipelineStatus.Overall;
 import com.piam.cdc.verify.PipelineVerifier;
 import com.piam.cdc.verify.StageStatus;
 import com.piam.cdc.tools.VerifyReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,6 +88,24 @@ class VerifierIT extends PipelineITSupport {
         assertThat(http("/observe/health?exposureLevel=full").getValue()).contains("{\"name\":\"pipeline-clickhouse\",\"status\":\"UP\"}");
         Map.Entry<Integer, String> report = demoVerify();
         assertThat(report.getKey()).as(report.getValue()).isZero();
+
+        // ten refreshes at once share one verification: one run and the timer's (every second here), not ten
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<Map.Entry<Integer, String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                answers.add(clients.submit(() -> http("/observe/pipeline?refresh=true")));
+            }
+            Set<String> checks = new TreeSet<>();
+            for (Future<Map.Entry<Integer, String>> a : answers) {
+                JsonNode json = new ObjectMapper().readTree(a.get(60, TimeUnit.SECONDS).getValue());
+                checks.add(json.path("checked_at").asText());
+                assertThat(json.path("age_ms").isNumber()).as("the verdict's age").isTrue();
+            }
+            assertThat(checks).as("verifications behind ten concurrent refreshes").hasSizeBetween(1, 3);
+        } finally {
+            clients.shutdownNow();
+        }
         assertThat(report.getValue()).contains("Status: HEALTHY", "[Data Flow - Last 10 Minutes]");
 
         // a stage stopped by hand is named
