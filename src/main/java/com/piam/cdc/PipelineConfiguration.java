@@ -196,10 +196,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
+    /** How long a stop waits for the batch writers' last inserts (part of the longest graceful stop, docs/operations.md). */
+    public static final int BATCH_WRITER_DRAIN_SECONDS = 30;
+
     private static void awaitQuietly(ExecutorService executor) {
         try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("a batch writer is still busy after 30 s; its rows are replayed at the next start");
+            if (!executor.awaitTermination(BATCH_WRITER_DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("a batch writer is still busy after {} s; its rows are replayed at the next start", BATCH_WRITER_DRAIN_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -40,6 +40,8 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLease.class);
     static final int SESSION_TIMEOUT_MS = 10_000;
+    /** How long a stop waits for the lease loop to leave the group (part of the longest graceful stop). */
+    public static final int LEAVE_TIMEOUT_SECONDS = 40;
 
     private final CamelContext context;
     private final String bootstrap;
@@ -222,7 +224,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
             consumer.wakeup();
         }
         if (thread != null) {
-            thread.join(40_000);
+            thread.join(LEAVE_TIMEOUT_SECONDS * 1000L);
         }
         synchronized (adminLock) {
             if (admin != null) {

@@ -1,5 +1,9 @@
 package com.piam.cdc.ops;
 
+import com.piam.cdc.capture.CaptureLease;
+
+import com.piam.cdc.PipelineConfiguration;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -12,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import java.util.Map;
 import java.util.Properties;
 
@@ -146,6 +152,36 @@ class DockerComposeTest {
         assertThat(megabytes(services.get("clickhouse").get("mem_limit").toString())).isEqualTo(1024);
         assertThat(megabytes(services.get("mysql").get("mem_limit").toString())).isEqualTo(256);
         assertThat(megabytes(services.get("redpanda").get("mem_limit").toString())).isEqualTo(256);
+    }
+
+    /** The runtime's limit follows the RSS measured at full speed (docs/benchmark.md "Compose limits"), with headroom. */
+    @Test
+    void theRuntimesMemoryLimitFollowsTheMeasuredRss() throws Exception {
+        Matcher measured = Pattern.compile("largest RSS measured at full speed: (\\d+) MB")
+                .matcher(Files.readString(Path.of("docs/benchmark.md")));
+        assertThat(measured.find()).as("docs/benchmark.md names the largest RSS measured at full speed").isTrue();
+        long rss = Long.parseLong(measured.group(1));
+        long limit = megabytes(services.get("runtime").get("mem_limit").toString());
+        assertThat(limit).as("runtime mem_limit (MB) against the measured %d MB", rss).isBetween(rss * 11 / 10, rss * 15 / 10);
+        assertThat(megabytes(services.get("runtime").get("memswap_limit").toString())).isEqualTo(limit);
+    }
+
+    /** Compose's default 10 s would kill a runtime still writing its held batches. */
+    @Test
+    void theRuntimeIsGivenLongerToStopThanItsLongestGracefulStop() throws Exception {
+        Properties app = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            app.load(in);
+        }
+        int routes = Integer.parseInt(app.getProperty("camel.main.shutdown-timeout").trim());
+        int longest = routes + CaptureLease.LEAVE_TIMEOUT_SECONDS + PipelineConfiguration.BATCH_WRITER_DRAIN_SECONDS;
+        Object grace = services.get("runtime").get("stop_grace_period");
+        assertThat(grace).as("the runtime's stop_grace_period").isNotNull();
+        Matcher m = Pattern.compile("(\\d+)s").matcher(grace.toString());
+        assertThat(m.matches()).as("stop_grace_period in seconds: %s", grace).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("stop_grace_period against the longest graceful stop (%d s)", longest)
+                .isGreaterThan(longest);
+        assertThat(Files.readString(Path.of("docs/operations.md"))).contains("the longest graceful stop is " + longest + " s");
     }
 
     static long megabytes(String limit) {
