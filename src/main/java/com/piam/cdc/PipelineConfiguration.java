@@ -7,6 +7,7 @@ import com.piam.cdc.capture.CaptureWatchdog;
 import com.piam.cdc.capture.KafkaChangeSender;
 import com.piam.cdc.capture.SnapshotProgress;
 import com.piam.cdc.capture.SnapshotRequests;
+import com.piam.cdc.capture.SameSource;
 import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.Secrets;
@@ -265,7 +266,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         ClickHousePreflight.check(clickHouse, settings.clickHouseDatabase());
         try {
             if (cdc.captureEnabled()) {
-                SourceFlavor flavor = SourcePreflight.check(cdc);
+                SourcePreflight.Result source = SourcePreflight.check(cdc);
+                SourceFlavor flavor = source.flavor();
+                SameSource.require(source.server(), cdc.mysqlHost() + ":" + cdc.mysqlPort(),
+                        context.getRegistry().lookupByNameAndType("cloudgateDataSource", DataSource.class),
+                        Secrets.maskUrl(settings.mysqlJdbcUrl()));
                 LOG.info("Preflight passed: {} source at {}:{} (binlog ROW/FULL, capture grants), Kafka at {}, ClickHouse tables present",
                         flavor.name().toLowerCase(Locale.ROOT), cdc.mysqlHost(), cdc.mysqlPort(), cdc.kafkaBootstrap());
                 CaptureLiveness liveness = new CaptureLiveness();

@@ -25,8 +25,12 @@ public final class SourcePreflight {
     private SourcePreflight() {
     }
 
-    /** Returns the flavor to capture with. */
-    public static SourceFlavor check(PipelineSettings.Cdc cdc) {
+    /** What the source said: the flavor to capture with, and who the server is ({@link SameSource}). */
+    public record Result(SourceFlavor flavor, SameSource.Identity server) {
+    }
+
+    /** Checks the source as the capture user. */
+    public static Result check(PipelineSettings.Cdc cdc) {
         String url = "jdbc:mariadb://" + cdc.mysqlHost() + ":" + cdc.mysqlPort() + "/?connectTimeout=5000";
         Properties props = new Properties();
         props.setProperty("user", cdc.capture().user());
@@ -49,7 +53,7 @@ public final class SourcePreflight {
             expect(st, cdc, "binlog_format", "ROW");
             expect(st, cdc, "binlog_row_image", "FULL");
             checkGrants(st, cdc);
-            return detected;
+            return new Result(detected, SameSource.Identity.of(c));
         } catch (SQLException e) {
             throw new PreflightException("cannot connect to " + where(cdc) + " as capture user '" + cdc.capture().user() + "': "
                     + Retry.rootMessage(e) + "; is MySQL/MariaDB up (ops/local/stack.sh up) and are CAPTURE_USER/CAPTURE_PASSWORD right?");

@@ -3,6 +3,8 @@ package com.piam.cdc.it;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +42,40 @@ class PreflightIT {
         assertThat(runtime.process.exitValue()).isEqualTo(2);
         assertThat(runtime.log()).contains("piam-cdc: Preflight failed: the generators cannot use MySQL as MYSQL_USER='cg_generator'",
                 "Access denied", "check MYSQL_USER/MYSQL_PASSWORD").doesNotContain("wrong-pw-7");
+    }
+
+    /**
+     * MYSQL_JDBC_URL naming another server than MYSQL_HOST/MYSQL_PORT (the verifier would compare the wrong database):
+     * a second, real MariaDB of the local stack's kind on another port, with the same schema and logins.
+     */
+    @Test
+    void aJdbcUrlReachingAnotherServerThanTheCaptureStopsStartUpNamingBoth() throws Exception {
+        Path other = Files.createTempDirectory("piam-other-mysql");
+        int port = 3316;
+        Map<String, String> otherStack = Map.of("PIAM_DATA_DIR", other.toString(), "MYSQL_PORT", String.valueOf(port));
+        otherStack("up", otherStack);
+        try {
+            String url = "jdbc:mariadb://127.0.0.1:" + port + "/cloudgate";
+            RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "MYSQL_JDBC_URL", url));
+            assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(runtime.process.exitValue()).as(runtime.log()).isEqualTo(2);
+            assertThat(runtime.log()).contains("piam-cdc: Preflight failed: MYSQL_HOST/MYSQL_PORT (127.0.0.1:3306, read by the capture) "
+                    + "and MYSQL_JDBC_URL (" + url + ", used by the generators, the verifier and reconciliation) reach two different "
+                    + "servers: ", " port 3306 and server_id ", " port " + port + "; point both at the server the capture should read");
+        } finally {
+            otherStack("down", otherStack);
+            try (var files = Files.walk(other)) { // 110 MB of a fresh datadir
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void otherStack(String action, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new File("ops/local/stack.sh").getAbsolutePath(), action, "mysql").inheritIO();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("stack.sh " + action + " mysql finished").isTrue();
+        assertThat(p.exitValue()).as("stack.sh " + action + " mysql (" + env + ")").isZero();
     }
 
     @Test
