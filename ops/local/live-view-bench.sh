@@ -4,14 +4,9 @@
 # 1,080,000 at ~330 a second up to now, feeds the hourly rollup through a materialized view as piam does, copies the connectors,
 # and times each panel query (LiveViewBench: best of five). Needs the local stack and the jar (make build).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="$(realpath -m "${PIAM_DATA_DIR:-$ROOT/.local}")"
-ROWS="${BENCH_ROWS:-10000000}"
-[[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -ge 1080000 ]] || { echo "live-view-bench: BENCH_ROWS='$ROWS' must be a whole number of at least 1080000" >&2; exit 2; }
-# shellcheck source=ops/local/credentials.sh
-source "$ROOT/ops/local/credentials.sh"
-piam_credentials "$ROOT"
-CH=(clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml")
+# shellcheck source=ops/local/bench-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-env.sh"
+bench_env live-view-bench 10000000 1080000
 HOUR=1080000 # the last hour: 300 a second
 OLDER=$((ROWS - HOUR))
 NOW_MS=$(( $(date +%s) * 1000 ))

@@ -6,15 +6,9 @@
 # balanced and with one row deleted in ClickHouse. Prints the figures; the pipeline's own databases are not
 # touched. Needs the local stack (make stack-up) and the jar (make build).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="$(realpath -m "${PIAM_DATA_DIR:-$ROOT/.local}")"
-ROWS="${BENCH_ROWS:-5000000}"
-[[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -ge 1000 ]] || { echo "reconcile-bench: BENCH_ROWS='$ROWS' must be a whole number of at least 1000" >&2; exit 2; }
-# shellcheck source=ops/local/credentials.sh
-source "$ROOT/ops/local/credentials.sh"
-piam_credentials "$ROOT"
-MARIADB=(mariadb --no-defaults --socket="$DATA/run/mysql.sock" -uroot)
-CH=(clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml")
+# shellcheck source=ops/local/bench-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-env.sh"
+bench_env reconcile-bench 5000000 1000
 STEP_MS=$((1000 / 300)) # 300 rows a second
 NOW_MS=$(( $(date +%s) * 1000 - 60000 )) # the newest row a minute ago: every window is closed
 SPAN_S=$(( ROWS * STEP_MS / 1000 ))

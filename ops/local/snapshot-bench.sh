@@ -7,15 +7,9 @@
 # database and its rows from ClickHouse. Needs the local stack (make stack-up) and the jar (make build); the demo
 # runtime must not run (the same ClickHouse tables).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="$(realpath -m "${PIAM_DATA_DIR:-$ROOT/.local}")"
-ROWS="${BENCH_ROWS:-5000000}"
-[[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -ge 1000 ]] || { echo "snapshot-bench: BENCH_ROWS='$ROWS' must be a whole number of at least 1000" >&2; exit 2; }
-# shellcheck source=ops/local/credentials.sh
-source "$ROOT/ops/local/credentials.sh"
-piam_credentials "$ROOT"
-MARIADB=(mariadb --no-defaults --socket="$DATA/run/mysql.sock" -uroot)
-CH=(clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml")
+# shellcheck source=ops/local/bench-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-env.sh"
+bench_env snapshot-bench 5000000 1000
 DB=cloudgate_snap
 RUN="snap$(date +%s)"
 PORT="${BENCH_MANAGEMENT_PORT:-27811}"
