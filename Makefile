@@ -10,7 +10,7 @@ DEMO_INGEST_MODE ?= cdc
 # True (exit 0) when the Docker Compose runtime container runs: the demo-* targets then act on Compose.
 ON_DOCKER := docker info >/dev/null 2>&1 && [ -n "$$(docker compose ps -q runtime 2>/dev/null)" ]
 
-.PHONY: help bench snapshot-bench build chaos demo demo-up demo-down demo-reset demo-verify demo-logs demo-status reconcile snapshot trace stack-up stack-down test unit
+.PHONY: help bench snapshot-bench build chaos demo demo-up demo-down demo-reset demo-verify demo-logs demo-status reconcile snapshot soak trace stack-up stack-down test unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -107,6 +107,10 @@ bench: stack-up build ## Throughput (200-row and large batches), freshness at 10
 snapshot-bench: stack-up build ## A first start on 5 million existing rows: snapshot rows/s, CPU per row, RSS, fresh rows' delay (BENCH_ROWS=…)
 	@if $(RUNTIME) status-all | grep -q running; then echo "snapshot-bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
 	ops/local/snapshot-bench.sh
+
+soak: stack-up build ## An hour at 300 events/s with a row set aside every minute: heap after full GC every 5 minutes, its trend (SOAK_MINUTES, SOAK_RATE)
+	@if $(RUNTIME) status-all | grep -q running; then echo "soak: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
+	java -cp target/piam-cdc.jar com.piam.cdc.tools.Soak
 
 unit: ## Unit tests only (no services needed)
 	$(MVN) test

@@ -97,7 +97,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new DimensionsRepository(clickHouse, settings.clickHouseDatabase())::load, Clock.systemUTC());
         PipelineMetrics metrics = new PipelineMetrics(context);
         registry.bind("pipelineMetrics", metrics);
-        RowsSetAside setAside = new RowsSetAside();
+        RowsSetAside setAside = new RowsSetAside(settings.verify().setAsideSeconds() * 1000L);
         registry.bind("rowsSetAside", setAside);
         LoadBudget budget = new LoadBudget(settings.maxBufferedMb() * 1024L * 1024L, stopping);
         budget.bindTo(registry);

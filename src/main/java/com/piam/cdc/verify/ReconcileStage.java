@@ -3,6 +3,7 @@ package com.piam.cdc.verify;
 import com.piam.cdc.Retry;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
+import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.reconcile.Reconciler;
 
 import static com.piam.cdc.reconcile.WindowNames.clock;
@@ -60,12 +61,12 @@ final class ReconcileStage implements Stage {
     private volatile long[] openSpan;
     private volatile StageStatus last = StageStatus.of("reconcile").fact("state", "first comparison running").build();
 
-    private final AutoCloseable deadLetters;
+    private final DeadLetterKeys deadLetters;
 
     /** {@code deadLetters}: closed with the stage (the dead-letter topic reader the reconciler asks). */
     private final File dataDir;
 
-    ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, AutoCloseable deadLetters,
+    ReconcileStage(Reconciler reconciler, PipelineSettings.Reconcile config, int settleSeconds, DeadLetterKeys deadLetters,
             File dataDir) {
         this.reconciler = reconciler;
         this.dataDir = dataDir;
@@ -181,7 +182,7 @@ final class ReconcileStage implements Stage {
         } catch (Exception e) {
             b.problem("reconcile: cannot compare: " + Retry.rootMessage(e));
         }
-        return b.fact("pass_ms", System.currentTimeMillis() - t0).build();
+        return b.fact("pass_ms", System.currentTimeMillis() - t0).fact("dead_letter_keys", deadLetters.describe()).build();
     }
 
     /** [first start, last start + 60 s) of the windows that match; null when none does. */

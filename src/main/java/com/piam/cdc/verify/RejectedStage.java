@@ -44,6 +44,7 @@ final class RejectedStage implements Stage {
         Map<String, DeadLetterRecency.Recent> deadLetters = this.deadLetters.get();
         rows(b, setAside, database + "." + PipelineTable.ACCESS_EVENTS.fact, "access event", windowMs, deadLetters);
         rows(b, setAside, database + "." + PipelineTable.CONNECTOR_HEALTH.fact, "health row", windowMs, deadLetters);
+        b.fact("set_aside_memory", setAside.bound());
         for (SourceColumns columns : context.getRegistry().findByType(SourceColumns.class)) {
             String since = VerifyText.clock(columns.changedAtMs());
             if (!columns.missingRequired().isEmpty()) {
