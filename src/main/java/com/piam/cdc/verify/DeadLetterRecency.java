@@ -1,5 +1,7 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.reconcile.DeadLetterKeys;
+import com.piam.cdc.record.InjectedRows;
 import com.piam.cdc.record.TopicReader;
 import com.piam.cdc.record.RecordFormat;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,12 +23,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the dead-letter topics say about the recent past: how many records were set aside on a
  * topic since a moment (by record timestamp, so it survives restarts and counts every runtime),
- * and the newest one's reason and origin. Reads only the last record of each partition.
+ * the newest one's reason and origin, and how many of them a tool injected on purpose ({@link InjectedRows}).
+ * Reads at most the last {@link #READ_AT_MOST} records of each partition.
  */
 final class DeadLetterRecency implements AutoCloseable {
 
-    /** Set aside on one dead-letter topic since the moment asked for. */
-    record Recent(long count, String newestReason, String newestSource, long newestMs) {
+    /** Records read per partition at most to tell injected rows from others (the newest ones). */
+    static final int READ_AT_MOST = 1_000;
+
+    /**
+     * Set aside on one dead-letter topic since the moment asked for; {@code injected} of the {@code read} newest ones
+     * were injected (exact when read == count), {@code newestKey} the newest record's row key.
+     */
+    record Recent(long count, String newestReason, String newestSource, long newestMs, long read, long injected, String newestKey) {
+
+        Recent(long count, String newestReason, String newestSource, long newestMs) {
+            this(count, newestReason, newestSource, newestMs, 0, 0, "");
+        }
     }
 
     private final String bootstrap;
@@ -65,13 +78,22 @@ final class DeadLetterRecency implements AutoCloseable {
         }
         KafkaConsumer<byte[], byte[]> c = consumer();
         c.assign(recent);
-        recent.forEach(p -> c.seek(p, end.get(p).offset() - 1));
+        long toRead = 0;
+        for (TopicPartition p : recent) {
+            long first = Math.max(from.get(p).offset(), end.get(p).offset() - READ_AT_MOST);
+            c.seek(p, first);
+            toRead += end.get(p).offset() - first;
+        }
         ConsumerRecord<byte[], byte[]> newest = null;
         long until = System.currentTimeMillis() + timeoutSeconds * 1000L;
-        int read = 0;
-        while (read < recent.size() && System.currentTimeMillis() < until) {
+        long read = 0;
+        long injected = 0;
+        while (read < toRead && System.currentTimeMillis() < until) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                 read++;
+                if (InjectedRows.isInjected(DeadLetterKeys.key(r.key()))) {
+                    injected++;
+                }
                 if (newest == null || r.timestamp() > newest.timestamp()) {
                     newest = r;
                 }
@@ -81,8 +103,9 @@ final class DeadLetterRecency implements AutoCloseable {
         if (newest == null) {
             return new Recent(count, "unknown (the newest record could not be read)", dlqTopic, 0);
         }
+        String newestKey = DeadLetterKeys.key(newest.key());
         return new Recent(count, header(newest, RecordFormat.DLQ_REASON_HEADER), header(newest, RecordFormat.DLQ_SOURCE_HEADER),
-                newest.timestamp());
+                newest.timestamp(), read, injected, newestKey == null ? "" : newestKey);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

@@ -3,6 +3,7 @@ package com.piam.cdc.verify;
 import com.piam.cdc.consume.SourceColumns;
 import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.load.RowsSetAside;
+import com.piam.cdc.record.InjectedRows;
 import org.apache.camel.CamelContext;
 
 import java.util.Map;
@@ -71,17 +72,37 @@ final class RejectedStage implements Stage {
         String reason = mine.newestReason();
         String where = mine.newestWhere();
         long newestMs = mine.newestMs();
+        String newestKey = "";
         if (topic != null && topic.count() > 0 && topic.newestMs() > newestMs) {
             reason = topic.newestReason();
             where = topic.newestSource() + " -> dead-letter topic";
             newestMs = topic.newestMs();
+            newestKey = topic.newestKey();
         }
         String window = windowMs % 60_000 == 0 ? windowMs / 60_000 + " minutes" : windowMs / 1000 + " s";
         b.fact("set_aside_recent " + table, count).fact("set_aside_total " + table, mine.total());
+        long injected = topic == null ? 0 : topic.injected();
+        if (injected > 0) {
+            b.fact("set_aside_injected " + table, injected);
+        }
         if (count > 0) {
             b.fact("newest_set_aside " + table, reason + " (" + where + ")");
-            b.problem("rejected: " + count + " " + what + (count == 1 ? "" : "s") + " set aside in the last " + window
-                    + ", newest " + VerifyText.clock(newestMs) + ": " + reason + " (" + where + ")");
+            b.problem(problem(count, what, window, newestMs, reason, where, injected, topic != null && topic.read() >= count, newestKey));
         }
+    }
+
+    /**
+     * "rejected: 1 access event set aside in the last 10 minutes, injected by make chaos, newest 14:03:07: …": rows a tool
+     * injected on purpose ({@link InjectedRows}) are named as such, so the verdict after {@code make chaos} says whose row it is.
+     * {@code injected}: of the rows counted, those injected ({@code exact}: every one was looked at).
+     */
+    static String problem(long count, String what, String window, long newestMs, String reason, String where, long injected,
+            boolean exact, String newestKey) {
+        String share = injected == 0 ? ""
+                : exact && injected >= count ? (count == 1 ? ", injected by make chaos" : ", all injected by make chaos")
+                : " (" + (exact ? "" : "at least ") + injected + " of them injected by make chaos)";
+        String newest = InjectedRows.namedIn(newestKey).or(() -> InjectedRows.namedIn(reason)).map(n -> "; " + n).orElse("");
+        return "rejected: " + count + " " + what + (count == 1 ? "" : "s") + " set aside in the last " + window + share
+                + ", newest " + VerifyText.clock(newestMs) + ": " + reason + " (" + where + newest + ")";
     }
 }

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class UnexpectedMappingFailureIT {
 
-    private static final String BOOTSTRAP = "127.0.0.1:9092";
+    private static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
 
     private static Exchange record(DefaultCamelContext context, OffsetCommitListener commits, TopicPartition p, long offset) {
         commits.newInstance(null, new KafkaRecordPayload(p, offset,

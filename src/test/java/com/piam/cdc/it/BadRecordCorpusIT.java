@@ -91,7 +91,7 @@ class BadRecordCorpusIT extends PipelineITSupport {
         String after = p + "after-all";
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap(),
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {

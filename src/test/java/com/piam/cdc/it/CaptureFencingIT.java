@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 class CaptureFencingIT {
 
-    private static final String BOOTSTRAP = "127.0.0.1:9092";
+    private static final String BOOTSTRAP = StackLogins.kafkaBootstrap();
     private final String run = "itf" + UUID.randomUUID().toString().substring(0, 6);
 
     @Test

@@ -132,7 +132,7 @@ class CaptureLeaseIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> holderNow() != null);
         String first = holderNow();
         String topic = run + ".cloudgate.cg_access_event";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()))) {
             // every runtime consumes: the 6 partitions of the access events are spread over the three
             await().atMost(Duration.ofSeconds(60)).until(() -> KafkaOffsets.members(admin, run).keySet().stream()
                     .filter(c -> c.endsWith("/consume-access-events")).count() == 3);
@@ -241,7 +241,7 @@ class CaptureLeaseIT {
      * of the successor's tenure that began after it.
      */
     private void assertNothingCommittedAfterTakeover(String topic, String fenced, String successor) {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {

@@ -105,7 +105,7 @@ class CdcPipelineIT extends PipelineITSupport {
         String badKey = prefix + "bad";
         RecordMetadata bad;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             bad = producer.send(new ProducerRecord<>(TOPIC, badKey, "{\"event_id\":\"" + badKey + "\",\"__op\":\"c\"}")).get();
@@ -122,7 +122,7 @@ class CdcPipelineIT extends PipelineITSupport {
         assertThat(converged(" AND event_id = '" + badKey + "'")).isZero();
 
         try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + prefix,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,

@@ -50,6 +50,10 @@ class ChaosIT {
         Matcher rejected = Pattern.compile("set aside as injected: (chaos-[0-9-]+-rejected-1) ").matcher(out);
         assertThat(rejected.find()).as(out).isTrue();
         String rejectedId = rejected.group(1);
+        assertThat(out).as("the verdict named the injected row as injected (the live view shows the verdict's reasons)")
+                .containsPattern("the verdict named " + rejectedId + ": rejected: 1 access event set aside in the last 10 s, "
+                        + "injected by make chaos, newest [0-9:]+: event_id=" + rejectedId + ": event_time 1969-07-20.*; injected by make chaos \\("
+                        + rejectedId + "\\)\\)");
 
         // independently of the tool: the keys on both sides, for the run's own source time
         Set<String> source = new TreeSet<>();

@@ -78,7 +78,7 @@ class ConsumerPauseIT {
         String prefix = run + "-";
         String mine = " FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'";
         int written = 0;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()));
              Connection db = Cloudgate.connect()) {
             await().atMost(Duration.ofSeconds(90)).until(() -> capturer(r1, r2) != null && KafkaOffsets.members(admin, run)
                     .keySet().stream().filter(c -> c.endsWith("/consume-access-events")).count() == 2);

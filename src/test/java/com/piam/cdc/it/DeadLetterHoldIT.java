@@ -56,9 +56,9 @@ class DeadLetterHoldIT extends PipelineITSupport {
     void aRecordTheDeadLetterTopicRefusesHoldsItsPartitionUntilKafkaTakesIt() throws Exception {
         String p = "it-hold-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String good = BadRecordCorpusIT.event(p + "good-%d", null, null);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()));
              KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap(),
                      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             dlqMaxBytes(admin, "64");

@@ -47,7 +47,7 @@ class GracefulStopIT extends PipelineITSupport {
     void rowsFlushedOnStopHaveTheirOffsetsCommitted() throws Exception {
         String prefix = "it-stop-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         OffsetCommitListener commits = bean("offsetCommits-consume-access-events", OffsetCommitListener.class);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()));
              Connection db = Cloudgate.connect()) {
             // earlier leftovers first: wait until capture has caught up with the binlog (the topic's
             // end stops moving) and the consumer with the topic

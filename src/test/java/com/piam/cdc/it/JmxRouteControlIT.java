@@ -104,7 +104,7 @@ class JmxRouteControlIT extends PipelineITSupport {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
         String[] login = {"piam", Files.readString(passwordFile).strip()};
         try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, login));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()));
              Connection db = Cloudgate.connect()) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
             invoke(mbeans, "load-access-events", "stop");
@@ -181,7 +181,7 @@ class JmxRouteControlIT extends PipelineITSupport {
                 throw new IllegalStateException(e);
             }
         }, "it-writer");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()))) {
             writer.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> clickHouse("SELECT count() FROM piam.fact_access_events" + mine) > 50);
             long t0 = System.nanoTime();

@@ -49,7 +49,7 @@ class OffsetCommitListenerIT {
     @Test
     void onlyTheSettledPrefixIsCommittedAndNeverMovedBack() throws Exception {
         String group = "it-offset-commits-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StackLogins.kafkaBootstrap()))) {
             OffsetCommitListener commits = new OffsetCommitListener();
             assertThat(commits.commitRemaining(admin, group, 5000)).as("nothing received").isEmpty();
 
@@ -82,7 +82,7 @@ class OffsetCommitListenerIT {
 
     @Test
     void recordsOfAFailedBatchAreReadAgainAndOnlyThey() throws Exception {
-        String bootstrap = "127.0.0.1:9092";
+        String bootstrap = StackLogins.kafkaBootstrap();
         String topic = "it-abandoned-" + UUID.randomUUID().toString().substring(0, 8);
         TopicPartition p = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));

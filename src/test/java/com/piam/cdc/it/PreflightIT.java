@@ -29,7 +29,7 @@ class PreflightIT {
             assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(runtime.process.exitValue()).isEqualTo(2);
             assertThat(runtime.log()).contains("piam-cdc: Preflight failed: binlog_format is STATEMENT on "
-                    + "127.0.0.1:3306, Debezium needs ROW; run SET GLOBAL binlog_format='ROW'");
+                    + "127.0.0.1:" + StackLogins.port("MYSQL_PORT") + ", Debezium needs ROW; run SET GLOBAL binlog_format='ROW'");
         } finally {
             rootSql("SET GLOBAL binlog_format = 'ROW'");
         }
@@ -59,9 +59,9 @@ class PreflightIT {
             RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "MYSQL_JDBC_URL", url));
             assertThat(runtime.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(runtime.process.exitValue()).as(runtime.log()).isEqualTo(2);
-            assertThat(runtime.log()).contains("piam-cdc: Preflight failed: MYSQL_HOST/MYSQL_PORT (127.0.0.1:3306, read by the capture) "
+            assertThat(runtime.log()).contains("piam-cdc: Preflight failed: MYSQL_HOST/MYSQL_PORT (127.0.0.1:" + StackLogins.port("MYSQL_PORT") + ", read by the capture) "
                     + "and MYSQL_JDBC_URL (" + url + ", used by the generators, the verifier and reconciliation) reach two different "
-                    + "servers: ", " port 3306 and server_id ", " port " + port + "; point both at the server the capture should read");
+                    + "servers: ", " port " + StackLogins.port("MYSQL_PORT") + " and server_id ", " port " + port + "; point both at the server the capture should read");
         } finally {
             otherStack("down", otherStack);
             try (var files = Files.walk(other)) { // 110 MB of a fresh datadir

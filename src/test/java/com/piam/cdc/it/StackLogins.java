@@ -46,6 +46,20 @@ public final class StackLogins {
         return p;
     }
 
+    /** The stack's Kafka as the tests' settings name it (ops/local/test-env.sh exports KAFKA_BOOTSTRAP). */
+    static String kafkaBootstrap() {
+        return System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:" + System.getenv().getOrDefault("KAFKA_PORT", "9092"));
+    }
+
+    /** A port of the stack as its scripts see it (the environment, else the default): MYSQL_PORT 3306, CLICKHOUSE_PORT 8123. */
+    static int port(String name) {
+        return Integer.parseInt(System.getenv().getOrDefault(name, switch (name) {
+            case "MYSQL_PORT" -> "3306";
+            case "CLICKHOUSE_PORT" -> "8123";
+            default -> throw new IllegalArgumentException(name);
+        }));
+    }
+
     static File dataDir() {
         return new File(System.getenv().getOrDefault("PIAM_DATA_DIR", ".local")).getAbsoluteFile();
     }

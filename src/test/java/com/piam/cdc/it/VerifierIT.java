@@ -122,16 +122,16 @@ class VerifierIT extends PipelineITSupport {
                     .until(() -> verifier.last(), s -> !stage(s, "clickhouse").ok());
             PipelineStatus outage = verifier.verify();
             assertThat(outage.overall()).as(describe(outage)).isEqualTo(Overall.DEGRADED);
-            assertThat(stage(outage, "clickhouse").reasons()).containsExactly("ClickHouse: connection refused at 127.0.0.1:8123");
+            assertThat(stage(outage, "clickhouse").reasons()).containsExactly("ClickHouse: connection refused at 127.0.0.1:" + StackLogins.port("CLICKHOUSE_PORT"));
             Map.Entry<Integer, String> down = http("/observe/pipeline");
             assertThat(down.getKey()).isEqualTo(503);
-            assertThat(down.getValue()).contains("\"status\" : \"DEGRADED\"", "ClickHouse: connection refused at 127.0.0.1:8123");
+            assertThat(down.getValue()).contains("\"status\" : \"DEGRADED\"", "ClickHouse: connection refused at 127.0.0.1:" + StackLogins.port("CLICKHOUSE_PORT"));
             Map.Entry<Integer, String> health = http("/observe/health?exposureLevel=full");
             assertThat(health.getKey()).isEqualTo(503);
             assertThat(health.getValue()).contains("\"name\":\"pipeline-clickhouse\",\"status\":\"DOWN\"");
             Map.Entry<Integer, String> degraded = demoVerify();
             assertThat(degraded.getKey()).as(degraded.getValue()).isEqualTo(1);
-            assertThat(degraded.getValue()).contains("Status: DEGRADED", "- ClickHouse: connection refused at 127.0.0.1:8123");
+            assertThat(degraded.getValue()).contains("Status: DEGRADED", "- ClickHouse: connection refused at 127.0.0.1:" + StackLogins.port("CLICKHOUSE_PORT"));
         } finally {
             stack("up", "clickhouse");
         }

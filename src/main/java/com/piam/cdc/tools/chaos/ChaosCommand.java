@@ -5,6 +5,7 @@ import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.reconcile.DeadLetterKeys;
+import com.piam.cdc.record.InjectedRows;
 import com.piam.cdc.reconcile.Reconciler;
 import com.piam.cdc.tools.RouteControl;
 import com.piam.cdc.tools.ToolSettings;
@@ -129,6 +130,10 @@ public final class ChaosCommand {
                     deadLetters.keys(dlq, Duration.ofSeconds(10)));
             ChaosReport.table(steps, out);
             ChaosReport.balance(balance, time(fromSec) + " - " + time(untilSec) + " UTC", catchUpMs, out);
+            for (String id : injector.rejectedIds()) { // the verdict (and the live view, which shows it) names it as injected
+                out.printf("  the verdict named %s: %s%n", id, verdicts.firstReasonWith(InjectedRows.namedIn(id).orElseThrow())
+                        .orElse("never (set aside and out of VERIFY_SET_ASIDE_SECONDS between two verdicts)"));
+            }
             boolean allFaults = steps.size() == chaos.sequence().size() && steps.stream().allMatch(ChaosRun.Step::recovered);
             if (!allFaults) {
                 out.println("NOT every fault was recovered from (see the table)");

@@ -1,5 +1,7 @@
 package com.piam.cdc.tools.chaos;
 
+import com.piam.cdc.record.InjectedRows;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,7 +62,7 @@ final class FaultInjector {
                 return "stopped and started";
             }
             case REJECT -> {
-                String id = runId + "-rejected-" + (rejectedIds.size() + 1);
+                String id = InjectedRows.chaosRejected(runId, rejectedIds.size() + 1); // the verdict names it as injected
                 insertRejected(id);
                 rejectedIds.add(id);
                 return id + " (event_time " + REJECTED_EVENT_TIME + ")";

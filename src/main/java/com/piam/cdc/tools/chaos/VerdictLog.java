@@ -124,6 +124,13 @@ final class VerdictLog implements AutoCloseable {
         }
     }
 
+    /** The first reason any verdict so far gave that contains {@code text} (e.g. an injected row's id). */
+    Optional<String> firstReasonWith(String text) {
+        synchronized (samples) {
+            return samples.stream().flatMap(s -> s.reasons().stream()).filter(r -> r.contains(text)).findFirst();
+        }
+    }
+
     /** The verdicts that were not HEALTHY between two moments, in order. */
     List<Sample> problems(long fromMs, long toMs) {
         synchronized (samples) {
