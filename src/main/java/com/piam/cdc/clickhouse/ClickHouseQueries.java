@@ -98,7 +98,7 @@ public final class ClickHouseQueries {
      */
     public static String liveSiteMinutes(String db, List<String> tenants, long fromEpochS) {
         return "SELECT toUInt32(toStartOfMinute(event_time)) AS m, site_id, uniqExactIf(event_id, result = 'GRANT'),"
-                + " uniqExactIf(event_id, result = 'DENY'), uniqExactIf(event_id, suspicious_flag = 1)" + from(db, tenants, fromEpochS)
+                + " uniqExactIf(event_id, result = 'DENY'), uniqExactIf(event_id, suspicious_flag != 0)" + from(db, tenants, fromEpochS)
                 + " WHERE is_deleted = 0 GROUP BY m, site_id";
     }
 
@@ -111,7 +111,7 @@ public final class ClickHouseQueries {
     /** The latest suspicious access events with an event time from {@code fromEpochS} on. */
     public static String liveSuspicious(String db, List<String> tenants, long fromEpochS) {
         return "SELECT event_time_ms, tenant_id, site_id, location_id, badge_id, ifNull(suspicious_reason, ''), suspicious_score"
-                + from(db, tenants, fromEpochS) + " AND suspicious_flag = 1 WHERE is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
+                + from(db, tenants, fromEpochS) + " AND suspicious_flag != 0 WHERE is_deleted = 0 ORDER BY event_time_ms DESC LIMIT 8";
     }
 
     /** " FROM <fact> PREWHERE <tenants> AND <event time from>": other columns are read for that range only. */

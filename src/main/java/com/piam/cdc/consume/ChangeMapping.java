@@ -46,7 +46,7 @@ public final class ChangeMapping {
                 text(row, "location_id", true), oneOf(row, "direction", "IN", "OUT"), oneOf(row, "result", "GRANT", "DENY"),
                 text(row, "event_type", true), text(row, "deny_reason", false), text(row, "deny_code", false),
                 pacs(row, "pacs_source"), text(row, "pacs_event_id", true), text(row, "raw_payload", false),
-                number(row, "suspicious_flag", 0) != 0, text(row, "suspicious_reason", false),
+                uint8(row, "suspicious_flag"), text(row, "suspicious_reason", false),
                 (float) number(row, "suspicious_score", 0));
         return change(row, e, meta);
     }
@@ -225,6 +225,23 @@ public final class ChangeMapping {
                     + " is out of range (a whole number from 0 to " + UINT32_MAX + ")");
         }
         return (long) v;
+    }
+
+    /**
+     * A TINYINT source column held by a ClickHouse UInt8 (suspicious_flag): 0 to 255, null as 0 (the column's default);
+     * the source's negative values (TINYINT goes from -128) cannot be held, and are set aside.
+     */
+    private static int uint8(FlatRow row, String field) throws BadRecordException {
+        int n = row.index(field);
+        if (row.isNull(n)) {
+            return 0;
+        }
+        double v = number(row, field, 0);
+        if (v < 0 || v > 255 || v != Math.rint(v)) {
+            throw new BadRecordException(field + "=" + clip(row.text(n))
+                    + " is out of range (a whole number from 0 to 255: ClickHouse UInt8 holds no negative flag)");
+        }
+        return (int) v;
     }
 
     /**

@@ -66,7 +66,7 @@ public class CloudgateWriter {
                 ps.setString(13, e.pacsSource().name());
                 ps.setString(14, e.pacsEventId());
                 ps.setString(15, e.rawPayload());
-                ps.setInt(16, e.suspicious() ? 1 : 0);
+                ps.setInt(16, e.suspiciousFlag());
                 ps.setString(17, e.suspiciousReason());
                 ps.setFloat(18, e.suspiciousScore());
                 ps.addBatch();

@@ -109,6 +109,16 @@ public final class FactColumn<T> {
         return new FactColumn<>(name, "UInt8", (c, out, e) -> out.uint8(v.test(c) ? 1 : 0), c -> v.test(c) ? 1 : 0);
     }
 
+    static <T> FactColumn<T> uint8(String name, ToLongFunction<Change<T>> v) {
+        return new FactColumn<>(name, "UInt8", (c, out, e) -> {
+            long n = v.applyAsLong(c);
+            if (n < 0 || n > 255) {
+                throw LEFT_TO_SERVER;
+            }
+            out.uint8((int) n);
+        }, c -> (int) v.applyAsLong(c));
+    }
+
     static <T> FactColumn<T> uint32(String name, ToLongFunction<Change<T>> v) {
         return new FactColumn<>(name, "UInt32", (c, out, e) -> {
             long n = v.applyAsLong(c);

@@ -22,6 +22,7 @@ import static com.piam.cdc.load.FactColumn.nullableDateTime;
 import static com.piam.cdc.load.FactColumn.nullableString;
 import static com.piam.cdc.load.FactColumn.string;
 import static com.piam.cdc.load.FactColumn.uint32;
+import static com.piam.cdc.load.FactColumn.uint8;
 import static com.piam.cdc.load.FactColumn.uint64;
 
 /**
@@ -35,9 +36,9 @@ import static com.piam.cdc.load.FactColumn.uint64;
 public record FactTable<T>(String name, List<FactColumn<T>> columns, Function<Change<T>, String> check, Function<T, String> key,
         String keyColumn, Function<T, Integer> partition) {
 
-    /** First and last second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC). */
+    /** First and last instant whose second a ClickHouse DateTime holds (UInt32 seconds since 1970, UTC; the _ms column keeps the millis). */
     static final Instant DATETIME_MIN = Instant.EPOCH;
-    static final Instant DATETIME_MAX = Instant.ofEpochSecond(0xFFFFFFFFL);
+    static final Instant DATETIME_MAX = Instant.ofEpochSecond(0xFFFFFFFFL, 999_999_999); // 06:28:15.999: its second fits
 
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -59,7 +60,7 @@ public record FactTable<T>(String name, List<FactColumn<T>> columns, Function<Ch
                 enum8("pacs_source", c -> c.row().pacsSource().name()),
                 string("pacs_event_id", c -> c.row().pacsEventId()),
                 string("raw_payload", c -> c.row().rawPayload() == null ? "" : c.row().rawPayload()),
-                flag("suspicious_flag", c -> c.row().suspicious()),
+                uint8("suspicious_flag", c -> c.row().suspiciousFlag()),
                 nullableString("suspicious_reason", c -> c.row().suspiciousReason()),
                 float32("suspicious_score", c -> c.row().suspiciousScore()),
                 uint64("event_time_ms", c -> c.row().eventTime().toEpochMilli()),

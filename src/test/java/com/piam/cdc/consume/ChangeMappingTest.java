@@ -44,6 +44,17 @@ class ChangeMappingTest {
              "__op":"u","__ts_ms":1795420701000}""";
 
     @Test
+    void theSuspiciousFlagKeepsEveryValueAUInt8HoldsAndRefusesNegativeOnes() throws Exception {
+        assertThat(ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"suspicious_flag\":1", "\"suspicious_flag\":127")),
+                NO_HEADERS).row().suspiciousFlag()).as("TINYINT's largest, not 1").isEqualTo(127);
+        assertThat(ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"suspicious_flag\":1", "\"suspicious_flag\":null")),
+                NO_HEADERS).row().suspiciousFlag()).as("NULL: the column's default").isZero();
+        assertThatThrownBy(() -> ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT.replace("\"suspicious_flag\":1",
+                "\"suspicious_flag\":-128")), NO_HEADERS)).isInstanceOf(BadRecordException.class)
+                .hasMessage("suspicious_flag=-128 is out of range (a whole number from 0 to 255: ClickHouse UInt8 holds no negative flag)");
+    }
+
+    @Test
     void connectShapedAccessEventMapsEveryColumn() throws Exception {
         Change<AccessEvent> c = ChangeMapping.accessEvent(parse(CONNECT_ACCESS_EVENT), NO_HEADERS);
         AccessEvent e = c.row();

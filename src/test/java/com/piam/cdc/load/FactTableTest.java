@@ -88,4 +88,14 @@ class FactTableTest {
         assertThat(FactTable.month(java.time.Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(202612);
         assertThat(FactTable.month(java.time.Instant.parse("1970-01-01T00:00:00Z"))).isEqualTo(197001);
     }
+
+    @Test
+    void theLastMillisecondOfDateTimesLastSecondFits() {
+        assertThat(FactTable.dateTimeProblem("event_time", java.time.Instant.parse("2106-02-07T06:28:15.999Z"))).isNull();
+        assertThat(FactTable.dateTimeProblem("event_time", java.time.Instant.parse("1970-01-01T00:00:00Z"))).isNull();
+        assertThat(FactTable.dateTimeProblem("event_time", java.time.Instant.parse("2106-02-07T06:28:16Z")))
+                .startsWith("event_time 2106-02-07T06:28:16Z is after 2106-02-07 06:28:15");
+        assertThat(FactTable.dateTimeProblem("event_time", java.time.Instant.parse("1969-12-31T23:59:59.999Z")))
+                .startsWith("event_time 1969-12-31T23:59:59.999Z is before 1970");
+    }
 }
