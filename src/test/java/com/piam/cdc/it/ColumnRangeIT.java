@@ -102,17 +102,10 @@ class ColumnRangeIT extends PipelineITSupport {
             ps.executeBatch();
         }
         List<String> keys = loaded.stream().map(r -> (String) r[0]).toList();
-        Map<String, List<String>> source = sourceEvents(keys);
-        assertThat(source).hasSize(loaded.size());
-
-        String ids = keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(","));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> ClickHouseQuery.count(
-                "SELECT count() FROM piam.fact_access_events FINAL WHERE is_deleted = 0 AND event_id IN (" + ids + ")") == keys.size());
-        Map<String, List<String>> target = rows(ClickHouseQuery.text("SELECT event_id, tenant_id, toUInt32(event_time), event_time_ms,"
-                + " person_id, badge_id, site_id, location_id, toString(direction), toString(result), event_type, deny_reason, deny_code,"
-                + " toString(pacs_source), pacs_event_id, raw_payload, suspicious_flag, suspicious_reason, toString(suspicious_score)"
-                + " FROM piam.fact_access_events FINAL WHERE is_deleted = 0 AND event_id IN (" + ids + ")"), 18);
-        assertThat(differences(source, target)).as("every value as MariaDB holds it").isEmpty();
+        arriveUnchanged(sourceEvents(keys), "piam.fact_access_events", "event_id", "event_id, tenant_id, toUInt32(event_time),"
+                + " event_time_ms, person_id, badge_id, site_id, location_id, toString(direction), toString(result), event_type, deny_reason,"
+                + " deny_code, toString(pacs_source), pacs_event_id, raw_payload, suspicious_flag, suspicious_reason, toString(suspicious_score)",
+                18, keys);
 
         assertSetAside(EVENTS_DLQ, setAside, "piam.fact_access_events", "event_id");
     }
@@ -156,19 +149,24 @@ class ColumnRangeIT extends PipelineITSupport {
             }
         }
         List<String> keys = loaded.stream().map(r -> (String) r[0]).toList();
-        Map<String, List<String>> source = sourceHealth(keys);
-        assertThat(source).hasSize(loaded.size());
-
-        String ids = keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(","));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> ClickHouseQuery.count(
-                "SELECT count() FROM piam.fact_connector_health FINAL WHERE is_deleted = 0 AND connector_id IN (" + ids + ")") == keys.size());
-        Map<String, List<String>> target = rows(ClickHouseQuery.text("SELECT connector_id, tenant_id, connector_name, toString(pacs_type),"
-                + " pacs_version, toUInt32(check_time), check_time_ms, toString(status), latency_ms, toString(events_per_minute),"
-                + " error_count_1h, toUInt32(last_event_time), error_message, error_code, endpoint_url, toUInt32(last_successful_sync)"
-                + " FROM piam.fact_connector_health FINAL WHERE is_deleted = 0 AND connector_id IN (" + ids + ")"), 9);
-        assertThat(differences(source, target)).as("every value as MariaDB holds it").isEmpty();
+        arriveUnchanged(sourceHealth(keys), "piam.fact_connector_health", "connector_id", "connector_id, tenant_id, connector_name,"
+                + " toString(pacs_type), pacs_version, toUInt32(check_time), check_time_ms, toString(status), latency_ms,"
+                + " toString(events_per_minute), error_count_1h, toUInt32(last_event_time), error_message, error_code, endpoint_url,"
+                + " toUInt32(last_successful_sync)", 9, keys);
 
         assertSetAside(HEALTH_DLQ, setAside, "piam.fact_connector_health", "id");
+    }
+
+    /** The rows of {@code keys} reach ClickHouse's converged view, each value as {@code source} (MariaDB) says. */
+    private static void arriveUnchanged(Map<String, List<String>> source, String table, String keyColumn, String columns, int floatColumn,
+            List<String> keys) throws Exception {
+        assertThat(source).as("the source holds every row written").hasSize(keys.size());
+        String where = " FROM " + table + " FINAL WHERE is_deleted = 0 AND " + keyColumn + " IN ("
+                + keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(",")) + ")";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> ClickHouseQuery.count("SELECT count()" + where) == keys.size());
+        Map<String, List<String>> target = rows(ClickHouseQuery.text("SELECT " + columns + where), floatColumn);
+        assertThat(differences(source, target)).as("every value as MariaDB holds it").isEmpty();
     }
 
     /** Each row is on the dead-letter topic with its reason, and not in ClickHouse. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.piam.cdc.generate.PacsSimulator;
 import com.piam.cdc.verify.PipelineStatus;
 import com.piam.cdc.verify.PipelineVerifier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +30,14 @@ import static org.awaitility.Awaitility.await;
  */
 class DirectModeRejectIT extends PipelineITSupport {
 
-    static final String DB = "piam_it_reject";
+    /** A database (and so a dead-letter file name) of this run's own: make test's PIAM_DATA_DIR (the environment) wins over DATA. */
+    static final String DB = "piam_it_reject_" + Long.toString(System.currentTimeMillis(), 36);
     static final Path DATA = dataDir();
+
+    @AfterAll
+    static void dropTheDatabase() throws Exception {
+        ClickHouseQuery.text("DROP DATABASE IF EXISTS " + DB);
+    }
 
     @BeforeAll
     static void databaseWithANarrowerEnum() throws Exception {
@@ -61,7 +68,8 @@ class DirectModeRejectIT extends PipelineITSupport {
 
     @Test
     void refusedRowsGoToTheDeadLetterFileAndTheRestOfTheirBatchLoads() throws Exception {
-        File deadLetters = DATA.resolve("dead-letters/" + DB + ".fact_access_events.jsonl").toFile();
+        Path data = Path.of(context.resolvePropertyPlaceholders("{{PIAM_DATA_DIR}}")); // as the runtime sees it
+        File deadLetters = data.resolve("dead-letters/" + DB + ".fact_access_events.jsonl").toFile();
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.isFile() && Files.readAllLines(deadLetters.toPath()).size() >= 3);
         stopGenerators();
         long generated = bean("pacsSimulator", PacsSimulator.class).accessEventsGenerated();
