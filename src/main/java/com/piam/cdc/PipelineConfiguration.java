@@ -183,7 +183,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     awaitQuietly(accessEventsWriter);
                     awaitQuietly(connectorHealthWriter);
                     if (settings.ingestMode() == IngestMode.CDC) {
-                        OffsetCommitListener.commitRemaining(context, settings.cdc().kafkaBootstrap(), settings.cdc().consumerGroup());
+                        OffsetCommitListener.commitRemaining(context, settings.cdc().kafka(), settings.cdc().consumerGroup());
                     }
                     mysql.close();
                     clickHouse.close();
@@ -276,8 +276,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 CaptureLiveness liveness = new CaptureLiveness();
                 String runtime = settings.runtimeName();
                 KafkaChangeSender sender = cdc.captureLease()
-                        ? new KafkaChangeSender(cdc.kafkaBootstrap(), cdc.transactionalId(), runtime)
-                        : new KafkaChangeSender(cdc.kafkaBootstrap());
+                        ? new KafkaChangeSender(cdc.kafka(), cdc.transactionalId(), runtime)
+                        : new KafkaChangeSender(cdc.kafka());
                 CaptureWatchdog watchdog = new CaptureWatchdog(context, liveness, sender);
                 context.getRegistry().bind("captureLiveness", liveness);
                 context.getRegistry().bind("captureWatchdog", watchdog);
@@ -292,7 +292,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     }
                 }
                 if (cdc.captureLease()) {
-                    lease = new CaptureLease(context, cdc.kafkaBootstrap(), cdc.leaseTopic(), cdc.leaseGroup(), runtime,
+                    lease = new CaptureLease(context, cdc.kafka(), cdc.leaseTopic(), cdc.leaseGroup(), runtime,
                             List.of(CaptureRoute.ROUTE_ID, CaptureRoute.WATCH_ROUTE_ID));
                     watchdog.leasedBy(lease);
                     sender.guardedBy(lease::confirmedByKafka);
@@ -302,7 +302,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LOG.info("CAPTURE_ENABLED=false: not capturing; consuming {} and {} as written by an external Debezium Connect",
                         cdc.accessEventTopic(), cdc.connectorHealthTopic());
             }
-            DeadLetterWriter deadLetters = new DeadLetterWriter(cdc.kafkaBootstrap());
+            DeadLetterWriter deadLetters = new DeadLetterWriter(cdc.kafka());
             // started before the routes, stopped after them (Camel stops services in reverse order)
             context.addService(deadLetters, true, true);
             context.getRegistry().bind("deadLetterWriter", deadLetters);

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,7 +46,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     public static final int LEAVE_TIMEOUT_SECONDS = 40;
 
     private final CamelContext context;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String topic;
     private final String group;
     private final String runtimeName;
@@ -69,9 +71,9 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     }
 
     /** @param routes the routes to run while this runtime holds the lease (capture-changes first) */
-    public CaptureLease(CamelContext context, String bootstrap, String topic, String group, String runtimeName, List<String> routes) {
+    public CaptureLease(CamelContext context, KafkaConnection kafka, String topic, String group, String runtimeName, List<String> routes) {
         this.context = context;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.topic = topic;
         this.group = group;
         this.runtimeName = runtimeName;
@@ -126,8 +128,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         Admin a;
         synchronized (adminLock) {
             if (admin == null) {
-                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+                admin = KafkaClients.admin(kafka, Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
             }
             a = admin;
         }
@@ -166,7 +167,6 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
     @Override
     protected void doStart() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, runtimeName);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -178,7 +178,7 @@ public final class CaptureLease extends ServiceSupport implements ConsumerRebala
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(p);
+        consumer = KafkaClients.consumer(kafka, p);
         running = true;
         thread = new Thread(this::loop, "capture-lease");
         thread.setDaemon(true);

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,13 +29,13 @@ final class CaptureProducers {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String transactionalId;
     private volatile Callable<Boolean> leaseCheck;
 
     /** @param transactionalId null: a plain idempotent producer */
-    CaptureProducers(String bootstrap, String transactionalId) {
-        this.bootstrap = bootstrap;
+    CaptureProducers(KafkaConnection kafka, String transactionalId) {
+        this.kafka = kafka;
         this.transactionalId = transactionalId;
     }
 
@@ -45,7 +47,6 @@ final class CaptureProducers {
     /** A new producer; for transactions confirmed and initialized (throws when either fails). */
     KafkaProducer<byte[], byte[]> create() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "piam-capture");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -59,18 +60,18 @@ final class CaptureProducers {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 key
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()); // UTF-8 JSON from the encoder
         if (transactionalId == null) {
-            return new KafkaProducer<>(p);
+            return KafkaClients.producer(kafka, p);
         }
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         // an open transaction of a capturer that vanished is aborted by the broker after this long
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
         confirmLease();
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p);
+        KafkaProducer<byte[], byte[]> created = KafkaClients.producer(kafka, p);
         try {
             created.initTransactions(); // fences every earlier producer of this id, aborting what it left open
         } catch (RuntimeException e) {
             created.close(Duration.ZERO);
-            throw new IllegalStateException("capture: cannot start Kafka transactions as " + transactionalId + " at " + bootstrap
+            throw new IllegalStateException("capture: cannot start Kafka transactions as " + transactionalId + " at " + kafka.bootstrap()
                     + ": " + e.getMessage(), e);
         }
         LOG.info("capture: sending in Kafka transactions as {} (any earlier capturer of this id is fenced now)", transactionalId);
@@ -86,7 +87,7 @@ final class CaptureProducers {
         try {
             held = check.call();
         } catch (Exception e) {
-            throw new IllegalStateException("capture: cannot confirm with Kafka at " + bootstrap + " that this runtime holds the capture lease ("
+            throw new IllegalStateException("capture: cannot confirm with Kafka at " + kafka.bootstrap() + " that this runtime holds the capture lease ("
                     + e.getMessage() + "); not starting Kafka transactions as " + transactionalId, e);
         }
         if (!held) {

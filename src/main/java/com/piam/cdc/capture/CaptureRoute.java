@@ -43,7 +43,7 @@ public class CaptureRoute extends RouteBuilder {
         this.sender = sender;
         this.watchdog = watchdog;
         this.progress = progress;
-        this.throttle = new SnapshotThrottle(cdc.kafkaBootstrap(), cdc.consumerGroup(),
+        this.throttle = new SnapshotThrottle(cdc.kafka(), cdc.consumerGroup(),
                 Arrays.stream(PipelineTable.values()).map(cdc::topic).toList());
     }
 
@@ -108,7 +108,7 @@ public class CaptureRoute extends RouteBuilder {
             o.put("additionalProperties." + FirstSnapshot.TABLES, tables);
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_TOPIC, cdc.signalTopic());
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_GROUP, signalGroup());
-            o.put("additionalProperties." + FirstSnapshot.BOOTSTRAP, cdc.kafkaBootstrap());
+            kafkaClient(o, FirstSnapshot.KAFKA_PREFIX, true);
         }
         // a snapshot reads the tables 100 rows at a time: unset, the JDBC driver held the whole table in the
         // heap (a 560,000-row cg_access_event ran the 192 MB heap out of memory), and 1,000 rows of 64 KB
@@ -118,11 +118,13 @@ public class CaptureRoute extends RouteBuilder {
             // offsets committed in the changes' Kafka transaction; the changes become visible at that commit
             o.put("offsetStorage", KafkaCaptureOffsetStore.class.getName());
             o.put("offsetStorageTopic", cdc.offsetsTopic());
-            o.put("additionalProperties." + KafkaCaptureOffsetStore.BOOTSTRAP, cdc.kafkaBootstrap());
+            kafkaClient(o, KafkaCaptureOffsetStore.PREFIX, true);
             o.put("offsetFlushIntervalMs", "250");
             o.put("schemaHistoryInternal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
             o.put("additionalProperties.schema.history.internal.kafka.topic", cdc.schemaHistoryTopic());
             o.put("additionalProperties.schema.history.internal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
+            kafkaClient(o, "schema.history.internal.producer.", false);
+            kafkaClient(o, "schema.history.internal.consumer.", false);
         } else {
             o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
             o.put("offsetFlushIntervalMs", "1000");
@@ -139,6 +141,7 @@ public class CaptureRoute extends RouteBuilder {
         o.put("signalPollIntervalMs", "1000");
         o.put("additionalProperties.signal.kafka.topic", cdc.signalTopic());
         o.put("additionalProperties.signal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
+        kafkaClient(o, "signal.consumer.", false);
         o.put("additionalProperties.signal.kafka.groupId", signalGroup());
         // the signal consumer commits its read position each second (Kafka's default: 5 s), so a successor reads again
         // at most the last second's requests of a capturer that died (a request read twice reads the tables twice)
@@ -171,5 +174,17 @@ public class CaptureRoute extends RouteBuilder {
         }
         return "debezium-mysql:cloudgate-capture?" + o.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
+    }
+
+    /**
+     * A Kafka client Debezium makes (schema history, signals) or ours inside it (offset store, first snapshot) gets the
+     * connection's security properties under {@code prefix}, and with {@code withBrokers} its bootstrap.servers too.
+     */
+    private void kafkaClient(Map<String, String> o, String prefix, boolean withBrokers) {
+        cdc.kafka().asConfig(prefix).forEach((k, v) -> {
+            if (withBrokers || !k.equals(prefix + "bootstrap.servers")) {
+                o.put("additionalProperties." + k, "RAW{" + v + "}"); // a JAAS line holds quotes, = and ;
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +40,8 @@ public final class FirstSnapshot {
     static final String TABLES = "piam.first-snapshot.tables";
     static final String SIGNAL_TOPIC = "piam.first-snapshot.signal.topic";
     static final String SIGNAL_GROUP = "piam.first-snapshot.signal.group";
-    static final String BOOTSTRAP = "piam.first-snapshot.bootstrap.servers";
+    /** Its Kafka connection comes as {@code piam.first-snapshot.}bootstrap.servers and security properties. */
+    static final String KAFKA_PREFIX = "piam.first-snapshot.";
     static final String PREFIX = "topic.prefix";
     /** What Debezium's offsets hold while an incremental snapshot runs (AbstractIncrementalSnapshotContext.store). */
     static final String SNAPSHOT_IN_OFFSETS = "incremental_snapshot_collections";
@@ -54,18 +57,18 @@ public final class FirstSnapshot {
     private final String prefix;
     private final String signalTopic;
     private final String signalGroup;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final ByteBuffer key;
     private final String serverPartition;
     private State state;
     private boolean unwritten;
 
-    FirstSnapshot(List<String> tables, String prefix, String signalTopic, String signalGroup, String bootstrap) {
+    FirstSnapshot(List<String> tables, String prefix, String signalTopic, String signalGroup, KafkaConnection kafka) {
         this.tables = tables;
         this.prefix = prefix;
         this.signalTopic = signalTopic;
         this.signalGroup = signalGroup;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.key = utf8("[\"piam\",{\"first-snapshot\":\"" + prefix + "\"}]");
         this.serverPartition = "{\"server\":\"" + prefix + "\"}";
     }
@@ -76,14 +79,14 @@ public final class FirstSnapshot {
         if (tables == null) {
             return null;
         }
-        for (String k : List.of(SIGNAL_TOPIC, SIGNAL_GROUP, BOOTSTRAP, PREFIX)) {
+        for (String k : List.of(SIGNAL_TOPIC, SIGNAL_GROUP, KAFKA_PREFIX + "bootstrap.servers", PREFIX)) {
             if (config.get(k) == null) {
                 throw new IllegalStateException("capture: " + k + " must be set with " + TABLES);
             }
         }
         return new FirstSnapshot(Arrays.stream(String.valueOf(tables).split(",")).map(String::strip).toList(),
                 String.valueOf(config.get(PREFIX)), String.valueOf(config.get(SIGNAL_TOPIC)),
-                String.valueOf(config.get(SIGNAL_GROUP)), String.valueOf(config.get(BOOTSTRAP)));
+                String.valueOf(config.get(SIGNAL_GROUP)), KafkaConnection.fromConfig(config, KAFKA_PREFIX));
     }
 
     /**
@@ -137,10 +140,10 @@ public final class FirstSnapshot {
         }
         String id = ID_PREFIX + System.currentTimeMillis();
         try {
-            SnapshotSignal.send(bootstrap, signalTopic, prefix, SnapshotSignal.json(id, tables, null), "piam-first-snapshot");
+            SnapshotSignal.send(kafka, signalTopic, prefix, SnapshotSignal.json(id, tables, null), "piam-first-snapshot");
         } catch (Exception e) {
             throw new IllegalStateException("capture: could not ask for the first start's snapshot in " + signalTopic + " at "
-                    + bootstrap + ": " + e.getMessage(), e);
+                    + kafka.bootstrap() + ": " + e.getMessage(), e);
         }
         LOG.info(marker == null
                 ? "capture: first start (no offsets stored yet): streaming from the binlog's end, and the rows already in {} are "
@@ -212,12 +215,11 @@ public final class FirstSnapshot {
     /** A first start's request in the signal topic that the capture's signal consumer group has not read yet. */
     private boolean unreadRequest() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, signalGroup);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, String> c = KafkaClients.consumer(kafka, p)) {
             TopicPartition tp = new TopicPartition(signalTopic, 0);
             OffsetAndMetadata committed = c.committed(java.util.Set.of(tp), Duration.ofSeconds(10)).get(tp);
             c.assign(List.of(tp));

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,10 +38,11 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCaptureOffsetStore.class);
     /** Engine configuration keys (the capture route sets them). */
     static final String TOPIC = "offset.storage.topic";
-    static final String BOOTSTRAP = "piam.offsets.bootstrap.servers";
+    /** The store's Kafka connection comes as {@code piam.offsets.}bootstrap.servers and security properties. */
+    static final String PREFIX = "piam.offsets.";
 
     private String topic;
-    private String bootstrap;
+    private KafkaConnection kafka;
     private FirstSnapshot firstSnapshot;
 
     @Override
@@ -47,10 +50,11 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
         super.configure(config);
         Map<String, Object> o = config.originals();
         topic = String.valueOf(o.get(TOPIC));
-        bootstrap = String.valueOf(o.get(BOOTSTRAP));
-        if (o.get(TOPIC) == null || o.get(BOOTSTRAP) == null) {
-            throw new IllegalStateException("capture: " + TOPIC + " and " + BOOTSTRAP + " must be set for " + getClass().getSimpleName());
+        if (o.get(TOPIC) == null || o.get(PREFIX + "bootstrap.servers") == null) {
+            throw new IllegalStateException("capture: " + TOPIC + " and " + PREFIX + "bootstrap.servers must be set for "
+                    + getClass().getSimpleName());
         }
+        kafka = KafkaConnection.fromConfig(o, PREFIX);
         firstSnapshot = FirstSnapshot.from(o);
     }
 
@@ -67,13 +71,12 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
 
     private Map<ByteBuffer, ByteBuffer> readCommitted() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Map<ByteBuffer, ByteBuffer> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.consumer(kafka, p)) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));

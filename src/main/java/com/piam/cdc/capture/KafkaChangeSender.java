@@ -1,5 +1,6 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Service;
@@ -50,7 +51,7 @@ public class KafkaChangeSender implements Processor, Service {
      */
     public static final String CAPTURED_BY_HEADER = "piam.captured-by";
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String transactionalId;
     private final String runtimeName;
     private volatile byte[] capturedBy;
@@ -66,16 +67,16 @@ public class KafkaChangeSender implements Processor, Service {
     private volatile boolean fenced;
     private final CaptureProducers producers;
 
-    public KafkaChangeSender(String bootstrap) {
-        this(bootstrap, null, null);
+    public KafkaChangeSender(KafkaConnection kafka) {
+        this(kafka, null, null);
     }
 
     /** @param transactionalId null: plain idempotent producer (one capturing runtime, offsets in files) */
-    public KafkaChangeSender(String bootstrap, String transactionalId, String runtimeName) {
-        this.bootstrap = bootstrap;
+    public KafkaChangeSender(KafkaConnection kafka, String transactionalId, String runtimeName) {
+        this.kafka = kafka;
         this.transactionalId = transactionalId;
         this.runtimeName = runtimeName;
-        this.producers = new CaptureProducers(bootstrap, transactionalId);
+        this.producers = new CaptureProducers(kafka, transactionalId);
     }
 
     /**
@@ -201,7 +202,7 @@ public class KafkaChangeSender implements Processor, Service {
                     lock.notifyAll();
                 }
                 noteFencing(e);
-                fail("cannot hand a change for " + record.topic() + " to Kafka at " + bootstrap + ": " + e);
+                fail("cannot hand a change for " + record.topic() + " to Kafka at " + kafka.bootstrap() + ": " + e);
             }
         }
     }
@@ -233,7 +234,7 @@ public class KafkaChangeSender implements Processor, Service {
                 if (noteFencing(e)) {
                     fail("fenced: another runtime has started capturing (" + e.getMessage() + "); this one stops");
                 } else {
-                    fail("cannot commit the captured changes to Kafka at " + bootstrap + ": " + e);
+                    fail("cannot commit the captured changes to Kafka at " + kafka.bootstrap() + ": " + e);
                 }
                 throw e;
             }
@@ -278,7 +279,7 @@ public class KafkaChangeSender implements Processor, Service {
             while (pending > 0 && producer != null) {
                 long left = deadlineMs - System.currentTimeMillis();
                 if (left <= 0) {
-                    throw new TimeoutException(pending + " change record(s) still unacknowledged by Kafka at " + bootstrap);
+                    throw new TimeoutException(pending + " change record(s) still unacknowledged by Kafka at " + kafka.bootstrap());
                 }
                 try {
                     lock.wait(left);

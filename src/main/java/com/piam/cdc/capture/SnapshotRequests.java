@@ -55,7 +55,7 @@ public class SnapshotRequests extends ServiceSupport implements SnapshotRequests
 
     /** Writes the request to the signal topic; returns once Kafka has it. */
     public static void request(PipelineSettings.Cdc cdc, List<PipelineTable> tables, String where, String id) throws Exception {
-        SnapshotSignal.send(cdc.kafkaBootstrap(), cdc.signalTopic(), cdc.topicPrefix(), signal(cdc, tables, where, id), "piam-snapshot");
+        SnapshotSignal.send(cdc.kafka(), cdc.signalTopic(), cdc.topicPrefix(), signal(cdc, tables, where, id), "piam-snapshot");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,13 +47,14 @@ public final class SnapshotSignal {
     }
 
     /** Writes the signal to the signal topic; returns once Kafka has it. */
-    public static void send(String bootstrap, String topic, String key, String json, String clientId) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    public static void send(KafkaConnection kafka, String topic, String key, String json, String clientId) throws Exception {
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(kafka, Map.of(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer())) {
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
             producer.send(new ProducerRecord<>(topic, key, json)).get(20, TimeUnit.SECONDS);
         }
     }

@@ -1,5 +1,7 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
@@ -37,7 +39,7 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
     static final long STUCK_MS = 30_000;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotThrottle.class);
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String group;
     private final List<String> topics;
     private final SnapshotPace pace = new SnapshotPace(LAG_LIMIT, STUCK_MS, System.currentTimeMillis());
@@ -46,8 +48,8 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
     private long waitedMs;
     private long lastLoggedMs;
 
-    public SnapshotThrottle(String bootstrap, String group, List<String> topics) {
-        this.bootstrap = bootstrap;
+    public SnapshotThrottle(KafkaConnection kafka, String group, List<String> topics) {
+        this.kafka = kafka;
         this.group = group;
         this.topics = List.copyOf(topics);
     }
@@ -92,8 +94,7 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
     /** The consumer group's records not yet loaded, and loaded so far (its committed offsets' sum). */
     private void observe(long now) throws Exception {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "piam-snapshot-throttle",
+            admin = KafkaClients.admin(kafka, Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "piam-snapshot-throttle",
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000));
         }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

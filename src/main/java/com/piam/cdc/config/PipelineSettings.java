@@ -63,13 +63,18 @@ public record PipelineSettings(
             long captureServerId,
             int heartbeatIntervalMs,
             String dataDir,
-            String kafkaBootstrap,
+            KafkaConnection kafka,
             String topicPrefix,
             int topicPartitions,
             String consumerGroup,
             boolean captureLease,
             String runtimeName,
             String snapshotMode) {
+
+        /** KAFKA_BOOTSTRAP: where the brokers are (messages name it; clients are built from {@link #kafka()}). */
+        public String kafkaBootstrap() {
+            return kafka.bootstrap();
+        }
 
         /** The one-partition topic whose partition is the capture lease (its holder in the lease group captures). */
         public String leaseTopic() {
@@ -160,7 +165,7 @@ public record PipelineSettings(
                         r.positiveInt("CAPTURE_SERVER_ID", "the replica server id Debezium uses; unique among the source's replicas"),
                         r.positiveInt("CAPTURE_HEARTBEAT_MS", "milliseconds between Debezium heartbeats (capture liveness)", 600_000),
                         r.required("PIAM_DATA_DIR"),
-                        r.bootstrap("KAFKA_BOOTSTRAP"),
+                        KafkaConnection.read(r),
                         r.topicName("TOPIC_PREFIX"),
                         r.positiveInt("KAFKA_TOPIC_PARTITIONS", "partitions per CDC topic (rows of one key stay in order)", 1_000),
                         r.topicName("KAFKA_GROUP_ID"),
@@ -203,7 +208,7 @@ public record PipelineSettings(
                 + " TENANTS=" + String.join(",", tenants)
                 + " MYSQL=" + mysql.user() + "@" + Secrets.maskUrl(mysqlJdbcUrl) + " MYSQL_MONITOR_USER=" + mysqlMonitor.user()
                 + (ingestMode == IngestMode.CDC ? " SOURCE_FLAVOR=" + cdc.sourceFlavor().name().toLowerCase(Locale.ROOT)
-                        + " CAPTURE_USER=" + cdc.capture().user() + " KAFKA_BOOTSTRAP=" + cdc.kafkaBootstrap()
+                        + " CAPTURE_USER=" + cdc.capture().user() + " KAFKA=" + cdc.kafka().describe()
                         + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")
                 + " CLICKHOUSE=" + clickHouse.user() + "@" + Secrets.maskUrl(clickHouseJdbcUrl.replaceFirst("\\?.*", ""))
                 + " CLICKHOUSE_READER_USER=" + clickHouseReader.user();

@@ -1,5 +1,6 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.PipelineMetrics;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
@@ -74,7 +75,7 @@ public class ConsumeRoutes extends RouteBuilder {
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
         RecordIntake intake = new RecordIntake(table, columns, mapper, keyDelete, commits, deadLetters, setAside, stopping, maxBackoffMs);
-        from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
+        from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + KafkaClients.endpointOptions(cdc.kafka()) + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean
                 // the group's members by runtime (the verifier lists which partitions each holds)

@@ -1,5 +1,7 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.record.RecordFormat;
 import org.apache.camel.Service;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,12 +29,12 @@ public class DeadLetterWriter implements Service {
     /** Largest dead-letter record: a 1 MB change plus its reason fits (the dlq topics take as much). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private volatile KafkaProducer<String, byte[]> producer;
     private final AtomicReference<String> lastFailure = new AtomicReference<>("");
 
-    public DeadLetterWriter(String bootstrap) {
-        this.bootstrap = bootstrap;
+    public DeadLetterWriter(KafkaConnection kafka) {
+        this.kafka = kafka;
     }
 
     /** One record to set aside. {@code headers} are the original record's. */
@@ -50,7 +52,6 @@ public class DeadLetterWriter implements Service {
             return;
         }
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "piam-dead-letters");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -63,7 +64,7 @@ public class DeadLetterWriter implements Service {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(p);
+        producer = KafkaClients.producer(kafka, p);
     }
 
     @Override

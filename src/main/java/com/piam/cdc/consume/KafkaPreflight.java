@@ -1,5 +1,6 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.Retry;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PreflightException;
@@ -141,10 +142,9 @@ public final class KafkaPreflight {
 
     public static void check(PipelineSettings.Cdc cdc) {
         Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cdc.kafkaBootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
-        try (Admin admin = Admin.create(conf)) {
+        try (Admin admin = KafkaClients.admin(cdc.kafka(), conf)) {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();

@@ -1,5 +1,7 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.Retry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -291,10 +293,9 @@ public class OffsetCommitListener extends KafkaConsumerListener implements Kafka
      * On stop, after the consume routes and the batch writers: commits what every consume route
      * settled after its consumer had left, so the next start replays nothing that is safe.
      */
-    public static void commitRemaining(CamelContext context, String bootstrap, String group) {
+    public static void commitRemaining(CamelContext context, KafkaConnection kafka, String group) {
         var all = context.getRegistry().findByType(OffsetCommitListener.class);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+        try (Admin admin = KafkaClients.admin(kafka, Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "piam-stop", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
             for (OffsetCommitListener c : all) {
                 String committed = c.commitRemaining(admin, group, 5000);

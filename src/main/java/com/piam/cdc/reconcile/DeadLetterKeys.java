@@ -1,5 +1,6 @@
 package com.piam.cdc.reconcile;
 
+import com.piam.cdc.config.KafkaConnection;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.record.ChangeParser;
@@ -47,19 +48,19 @@ public final class DeadLetterKeys implements AutoCloseable {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final Bound bound;
     private final Map<String, KeptKeys> byTopic = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
 
     /** Every key on the topic ({@link Bound#ALL}). */
-    public DeadLetterKeys(String bootstrap) {
-        this(bootstrap, Bound.ALL);
+    public DeadLetterKeys(KafkaConnection kafka) {
+        this(kafka, Bound.ALL);
     }
 
-    public DeadLetterKeys(String bootstrap, Bound bound) {
-        this.bootstrap = bootstrap;
+    public DeadLetterKeys(KafkaConnection kafka, Bound bound) {
+        this.kafka = kafka;
         this.bound = bound;
     }
 
@@ -144,7 +145,7 @@ public final class DeadLetterKeys implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            consumer = TopicReader.create(bootstrap, "piam-reconcile-dead-letters", 500);
+            consumer = TopicReader.create(kafka, "piam-reconcile-dead-letters", 500);
         }
         return consumer;
     }

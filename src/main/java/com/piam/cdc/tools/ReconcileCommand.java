@@ -43,7 +43,7 @@ public final class ReconcileCommand {
             System.exit(2);
             return;
         }
-        try (DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafkaBootstrap());
+        try (DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafka());
              HikariDataSource mysql = ToolSettings.pool("reconcile-mysql", settings.mysqlJdbcUrl(), settings.mysqlMonitor());
              HikariDataSource clickHouse = ToolSettings.pool("reconcile-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader())) {
             Reconciler reconciler = new Reconciler(mysql, clickHouse, settings.clickHouseDatabase(), settings.tenants(), 60,

@@ -1,11 +1,12 @@
 package com.piam.cdc.tools;
 
+import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,11 +75,10 @@ public final class Soak {
                 .getAbsolutePath(), "-uroot", settings.cdc().mysqlDatabase(), "-e");
         List<double[]> heap = new ArrayList<>(); // {minute, MB}
         int injected = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.cdc().kafkaBootstrap(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings.cdc().kafka(), Map.of(
                      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            awaitTopic(settings.cdc().kafkaBootstrap(), topic, runtime);
+            awaitTopic(settings.cdc().kafka(), topic, runtime);
             long start = System.currentTimeMillis();
             for (int m = 1; m <= minutes; m++) {
                 sleepUntil(start + m * 60_000L, runtime);
@@ -179,8 +179,8 @@ public final class Soak {
         return out;
     }
 
-    private static void awaitTopic(String bootstrap, String topic, Process runtime) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    private static void awaitTopic(KafkaConnection kafka, String topic, Process runtime) throws Exception {
+        try (Admin admin = KafkaClients.admin(kafka, Map.of())) {
             for (int i = 0; i < 180; i++) {
                 if (!runtime.isAlive()) {
                     throw new IllegalStateException("the runtime ended (exit " + runtime.exitValue() + "); see its log");

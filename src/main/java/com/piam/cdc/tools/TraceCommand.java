@@ -1,5 +1,6 @@
 package com.piam.cdc.tools;
 
+import com.piam.cdc.config.KafkaConnection;
 import com.piam.cdc.clickhouse.ClickHouseQueries;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
@@ -97,7 +98,7 @@ public final class TraceCommand {
         }
 
         out.printf("%n[Kafka] %s%n", t.topic());
-        List<ConsumerRecord<byte[], byte[]>> changes = records(settings.cdc().kafkaBootstrap(), t.topic(), id, sourceTimeMs);
+        List<ConsumerRecord<byte[], byte[]>> changes = records(settings.cdc().kafka(), t.topic(), id, sourceTimeMs);
         String filePrefix = binlogPrefix(settings);
         for (ConsumerRecord<byte[], byte[]> r : changes) {
             String version = header(r, RecordFormat.VERSION_HEADER);
@@ -109,7 +110,7 @@ public final class TraceCommand {
         }
         String dlq = RecordFormat.deadLetterTopic(t.topic());
         out.printf("%n[Dead-letter topic] %s%n", dlq);
-        List<ConsumerRecord<byte[], byte[]>> setAside = records(settings.cdc().kafkaBootstrap(), dlq, id, null);
+        List<ConsumerRecord<byte[], byte[]>> setAside = records(settings.cdc().kafka(), dlq, id, null);
         for (ConsumerRecord<byte[], byte[]> r : setAside) {
             out.printf("  partition %d offset %d at %s: set aside by %s: %s (from %s)%n", r.partition(), r.offset(),
                     Instant.ofEpochMilli(r.timestamp()), header(r, RecordFormat.DLQ_STAGE_HEADER), header(r, RecordFormat.DLQ_REASON_HEADER),
@@ -150,9 +151,9 @@ public final class TraceCommand {
     }
 
     /** Records of {@code topic} whose key names {@code id}; from a minute before {@code sinceMs} when known, else from the start. */
-    static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic, String id, Long sinceMs) {
+    static List<ConsumerRecord<byte[], byte[]>> records(KafkaConnection kafka, String topic, String id, Long sinceMs) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = TopicReader.create(bootstrap, "piam-trace", 2000)) {
+        try (KafkaConsumer<byte[], byte[]> c = TopicReader.create(kafka, "piam-trace", 2000)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
                 return found;

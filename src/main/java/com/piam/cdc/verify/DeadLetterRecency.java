@@ -1,5 +1,6 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.config.KafkaConnection;
 import com.piam.cdc.reconcile.DeadLetterKeys;
 import com.piam.cdc.record.InjectedRows;
 import com.piam.cdc.record.TopicReader;
@@ -42,11 +43,11 @@ final class DeadLetterRecency implements AutoCloseable {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private KafkaConsumer<byte[], byte[]> consumer;
 
-    DeadLetterRecency(String bootstrap) {
-        this.bootstrap = bootstrap;
+    DeadLetterRecency(KafkaConnection kafka) {
+        this.kafka = kafka;
     }
 
     Recent since(Admin admin, String dlqTopic, long sinceMs, int timeoutSeconds) throws Exception {
@@ -110,7 +111,7 @@ final class DeadLetterRecency implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            consumer = TopicReader.create(bootstrap, "piam-verify-dead-letters", 10);
+            consumer = TopicReader.create(kafka, "piam-verify-dead-letters", 10);
         }
         return consumer;
     }

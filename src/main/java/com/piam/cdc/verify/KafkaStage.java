@@ -1,5 +1,6 @@
 package com.piam.cdc.verify;
 
+import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.consume.DeadLetterWriter;
 import com.piam.cdc.consume.OffsetCommitListener;
@@ -51,7 +52,7 @@ final class KafkaStage implements Stage {
         this.context = context;
         this.settings = settings;
         this.routes = new Routes(context);
-        this.dlqRecency = new DeadLetterRecency(settings.cdc().kafkaBootstrap());
+        this.dlqRecency = new DeadLetterRecency(settings.cdc().kafka());
     }
 
     @Override
@@ -191,12 +192,11 @@ final class KafkaStage implements Stage {
     private Admin kafka() {
         if (kafka == null) {
             Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.cdc().kafkaBootstrap());
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "piam-verify");
             p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
             p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5000);
-            kafka = Admin.create(p);
+            kafka = KafkaClients.admin(settings.cdc().kafka(), p);
         }
         return kafka;
     }

@@ -77,7 +77,7 @@ public class PipelineVerifier {
         list.add(new FreshnessStage(settings.verify().maxFreshnessSeconds()));
         if (cdc) {
             // its own read-only logins' pools with long reads: a pass may take longer than the probes' 5 s
-            DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafkaBootstrap(),
+            DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafka(),
                     DeadLetterKeys.Bound.forLookback(settings.verify().reconcile().lookbackMinutes()));
             list.add(new ReconcileStage(new Reconciler(reconcileSource, reconcileTarget, settings.clickHouseDatabase(), settings.tenants(),
                     120, t -> deadLetters.keys(DeadLetterKeys.topic(settings.cdc(), t), Duration.ofSeconds(10))),

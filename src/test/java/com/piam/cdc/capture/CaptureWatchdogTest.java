@@ -48,7 +48,7 @@ class CaptureWatchdogTest {
         CaptureEndpoint endpoint = (CaptureEndpoint) context.getRoute(CaptureRoute.ROUTE_ID).getEndpoint();
         assertThat(endpoint.engineExecutor()).as("camel-debezium's consumer asked the endpoint for its executor").isNotNull();
 
-        CaptureWatchdog watchdog = new CaptureWatchdog(context, new CaptureLiveness(), new KafkaChangeSender("127.0.0.1:1"));
+        CaptureWatchdog watchdog = new CaptureWatchdog(context, new CaptureLiveness(), new KafkaChangeSender(com.piam.cdc.config.KafkaConnection.plaintext("127.0.0.1:1")));
         await().atMost(Duration.ofSeconds(30)).until(() -> !watchdog.engineRunning());
     }
 
@@ -61,7 +61,7 @@ class CaptureWatchdogTest {
             }
         });
         context.start();
-        CaptureWatchdog watchdog = new CaptureWatchdog(context, new CaptureLiveness(), new KafkaChangeSender("127.0.0.1:1"));
+        CaptureWatchdog watchdog = new CaptureWatchdog(context, new CaptureLiveness(), new KafkaChangeSender(com.piam.cdc.config.KafkaConnection.plaintext("127.0.0.1:1")));
         watchdog.check();
         assertThat(watchdog.lastProblem()).startsWith("capture: cannot observe the capture engine: route capture-changes reads "
                 + "from org.apache.camel.component.timer.TimerEndpoint");

@@ -21,7 +21,7 @@ class FirstSnapshotTest {
             + "\"incremental_snapshot_primary_key\":\"aced0005\"}";
 
     private final FirstSnapshot first = new FirstSnapshot(List.of("cloudgate.cg_access_event", "cloudgate.cg_connector_health"),
-            "cloudgate", "cloudgate.capture-signals", "cdc-capture-signals", "127.0.0.1:1");
+            "cloudgate", "cloudgate.capture-signals", "cdc-capture-signals", com.piam.cdc.config.KafkaConnection.plaintext("127.0.0.1:1"));
 
     @Test
     void decisionsAtStart() {
@@ -98,7 +98,7 @@ class FirstSnapshotTest {
     void fromTheEngineConfiguration() {
         assertThat(FirstSnapshot.from(Map.of("topic.prefix", "cloudgate"))).as("not incremental").isNull();
         FirstSnapshot f = FirstSnapshot.from(Map.of(FirstSnapshot.TABLES, "db.a, db.b", FirstSnapshot.SIGNAL_TOPIC, "t",
-                FirstSnapshot.SIGNAL_GROUP, "g", FirstSnapshot.BOOTSTRAP, "b:1", "topic.prefix", "p"));
+                FirstSnapshot.SIGNAL_GROUP, "g", FirstSnapshot.KAFKA_PREFIX + "bootstrap.servers", "b:1", "topic.prefix", "p"));
         assertThat(string(f.key())).isEqualTo("[\"piam\",{\"first-snapshot\":\"p\"}]");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> FirstSnapshot.from(Map.of(FirstSnapshot.TABLES, "db.a")))
                 .hasMessageContaining(FirstSnapshot.SIGNAL_TOPIC);

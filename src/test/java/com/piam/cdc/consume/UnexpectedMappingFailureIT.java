@@ -59,7 +59,7 @@ class UnexpectedMappingFailureIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP));
                 DefaultCamelContext context = new DefaultCamelContext()) {
             admin.createTopics(List.of(new NewTopic(RecordFormat.deadLetterTopic(topic), 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
-            DeadLetterWriter deadLetters = new DeadLetterWriter(BOOTSTRAP);
+            DeadLetterWriter deadLetters = new DeadLetterWriter(com.piam.cdc.config.KafkaConnection.plaintext(BOOTSTRAP));
             deadLetters.start();
             try {
                 OffsetCommitListener commits = new OffsetCommitListener();

@@ -1,5 +1,6 @@
 package com.piam.cdc.it;
 
+import com.piam.cdc.config.KafkaConnection;
 import com.piam.cdc.capture.CaptureLease;
 import com.piam.cdc.capture.KafkaChangeSender;
 import org.apache.camel.CamelContext;
@@ -62,7 +63,7 @@ class CaptureFencingIT {
                 capturing.beginTransaction();
                 capturing.send(new ProducerRecord<>(topic, "k1", "from the capturing runtime"));
 
-                KafkaChangeSender formerHolder = new KafkaChangeSender(BOOTSTRAP, txId, "former");
+                KafkaChangeSender formerHolder = new KafkaChangeSender(KafkaConnection.plaintext(BOOTSTRAP), txId, "former");
                 formerHolder.guardedBy(() -> false); // Kafka gives the lease to another member
                 formerHolder.start();
                 try {
@@ -78,7 +79,7 @@ class CaptureFencingIT {
                 // the guard is what kept it safe: a confirmed sender does fence the earlier producer
                 capturing.beginTransaction();
                 capturing.send(new ProducerRecord<>(topic, "k3", "after the lease moved"));
-                KafkaChangeSender successor = new KafkaChangeSender(BOOTSTRAP, txId, "successor");
+                KafkaChangeSender successor = new KafkaChangeSender(KafkaConnection.plaintext(BOOTSTRAP), txId, "successor");
                 successor.guardedBy(() -> true);
                 successor.start();
                 try {
@@ -101,8 +102,8 @@ class CaptureFencingIT {
              CamelContext context = new DefaultCamelContext()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             context.start();
-            CaptureLease a = new CaptureLease(context, BOOTSTRAP, topic, group, "a", List.of());
-            CaptureLease b = new CaptureLease(context, BOOTSTRAP, topic, group, "b", List.of());
+            CaptureLease a = new CaptureLease(context, KafkaConnection.plaintext(BOOTSTRAP), topic, group, "a", List.of());
+            CaptureLease b = new CaptureLease(context, KafkaConnection.plaintext(BOOTSTRAP), topic, group, "b", List.of());
             a.start();
             b.start();
             try {
@@ -159,7 +160,7 @@ class CaptureFencingIT {
                 }
             });
             context.start();
-            lease[0] = new CaptureLease(context, BOOTSTRAP, topic, group, "stopper", List.of("capture-stand-in"));
+            lease[0] = new CaptureLease(context, KafkaConnection.plaintext(BOOTSTRAP), topic, group, "stopper", List.of("capture-stand-in"));
             lease[0].start();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> lease[0].held()

@@ -90,7 +90,7 @@ public final class ChaosCommand {
             out.println("The demo runtime is running: stopping it now, starting it again at the end.");
             services.stopRuntime();
         }
-        try (DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafkaBootstrap());
+        try (DeadLetterKeys deadLetters = new DeadLetterKeys(settings.cdc().kafka());
              HikariDataSource writer = ToolSettings.pool("chaos-source", settings.mysqlJdbcUrl(), settings.mysql());
              HikariDataSource monitor = ToolSettings.pool("chaos-monitor", settings.mysqlJdbcUrl(), settings.mysqlMonitor());
              HikariDataSource reader = ToolSettings.pool("chaos-clickhouse", settings.clickHouseJdbcUrl(), settings.clickHouseReader());
