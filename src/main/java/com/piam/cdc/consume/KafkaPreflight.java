@@ -1,5 +1,9 @@
 package com.piam.cdc.consume;
 
+import com.piam.cdc.config.KafkaConnection;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
 import com.piam.cdc.kafka.KafkaClients;
 import com.piam.cdc.Retry;
 import com.piam.cdc.config.PipelineSettings;
@@ -189,8 +193,34 @@ public final class KafkaPreflight {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new PreflightException("Kafka at " + cdc.kafkaBootstrap() + " is not usable: " + Retry.rootMessage(e)
-                    + "; is it up (ops/local/stack.sh up kafka) and is KAFKA_BOOTSTRAP right?");
+            throw new PreflightException(problem(e, cdc.kafka()));
         }
+    }
+
+    /**
+     * Why Kafka could not be used, in the server's words, with the setting to change: a refused login names KAFKA_USER,
+     * KAFKA_PASSWORD and KAFKA_SASL_MECHANISM, a failed TLS handshake KAFKA_SECURITY_PROTOCOL and KAFKA_CA_FILE.
+     */
+    static String problem(Throwable e, KafkaConnection kafka) {
+        String at = "Kafka at " + kafka.describe();
+        String words = Retry.rootMessage(e);
+        boolean timedOut = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            timedOut |= t instanceof org.apache.kafka.common.errors.TimeoutException || t instanceof java.util.concurrent.TimeoutException;
+            if (t instanceof SaslAuthenticationException || t instanceof UnsupportedSaslMechanismException) {
+                return at + " refused the login: " + words + "; check KAFKA_USER, KAFKA_PASSWORD (or KAFKA_PASSWORD_FILE) and "
+                        + "KAFKA_SASL_MECHANISM (one the broker enables)";
+            }
+            if (t instanceof SslAuthenticationException) {
+                return at + ": the TLS handshake failed: " + words + "; check KAFKA_SECURITY_PROTOCOL (SSL and SASL_SSL need a TLS "
+                        + "listener at KAFKA_BOOTSTRAP) and KAFKA_CA_FILE (the CA that signed the brokers' certificates)";
+            }
+        }
+        if (!KafkaConnection.PLAINTEXT.equals(kafka.security().getOrDefault("security.protocol", KafkaConnection.PLAINTEXT))
+                && timedOut) {
+            return at + " did not answer: " + words + "; a listener of another protocol at KAFKA_BOOTSTRAP looks like this: check "
+                    + "KAFKA_SECURITY_PROTOCOL and KAFKA_BOOTSTRAP (the port of the listener for that protocol)";
+        }
+        return at + " is not usable: " + words + "; is it up (ops/local/stack.sh up kafka) and is KAFKA_BOOTSTRAP right?";
     }
 }

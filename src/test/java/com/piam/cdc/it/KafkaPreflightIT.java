@@ -36,7 +36,8 @@ class KafkaPreflightIT {
             p.load(in);
         }
         Map<String, String> m = new HashMap<>();
-        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        // the environment first, as the runtime reads it: make test's stack (ops/local/test-env.sh) is not the demo's
+        p.stringPropertyNames().forEach(k -> m.put(k, System.getenv().getOrDefault(k, p.getProperty(k))));
         m.putAll(Map.of("TOPIC_PREFIX", prefix, "KAFKA_GROUP_ID", prefix, "CAPTURE_LEASE", "true",
                 "KAFKA_TOPIC_PARTITIONS", String.valueOf(partitions)));
         return PipelineSettings.from(m::get).cdc();

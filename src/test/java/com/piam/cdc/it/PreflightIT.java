@@ -44,6 +44,16 @@ class PreflightIT {
                 "Access denied", "check MYSQL_USER/MYSQL_PASSWORD").doesNotContain("wrong-pw-7");
     }
 
+    /** TLS asked of a broker that speaks plain text (KAFKA_SECURITY_PROTOCOL=SSL at the local stack's listener): start-up stops naming it. */
+    @Test
+    void kafkaOverTlsAtAPlainListenerStopsStartUpNamingTheTlsSettings() throws Exception {
+        RuntimeProcess runtime = RuntimeProcess.start(Map.of("INGEST_MODE", "cdc", "KAFKA_SECURITY_PROTOCOL", "SSL"));
+        assertThat(runtime.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(runtime.process.exitValue()).as(runtime.log()).isEqualTo(2);
+        assertThat(runtime.log()).contains("piam-cdc: Preflight failed: Kafka at " + StackLogins.kafkaBootstrap() + " (SSL)",
+                "check KAFKA_SECURITY_PROTOCOL");
+    }
+
     /**
      * MYSQL_JDBC_URL naming another server than MYSQL_HOST/MYSQL_PORT (the verifier would compare the wrong database):
      * a second, real MariaDB of the local stack's kind on another port, with the same schema and logins.
