@@ -49,7 +49,9 @@ class RunnableJarIT {
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx192m", "-jar", new File("target/piam-cdc.jar").getAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(log);
         pb.environment().putAll(Map.of("INGEST_MODE", "direct", "EVENT_RATE_PER_SECOND", "300",
-                "HEALTH_INTERVAL_SECONDS", "2"));
+                "HEALTH_INTERVAL_SECONDS", "2",
+                // not the demo's 9876: make test may run while the demo does
+                "MANAGEMENT_PORT", String.valueOf(PipelineITSupport.freePort())));
         Process p = pb.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() ->
