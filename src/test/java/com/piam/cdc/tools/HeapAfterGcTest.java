@@ -6,7 +6,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SoakTest {
+class HeapAfterGcTest {
 
     @Test
     void readsTheHeapAndMetaspaceOfASerialGcHeapInfo() {
@@ -19,15 +19,15 @@ class SoakTest {
                  Metaspace       used 61000K, committed 61500K, reserved 1105920K
                   class space    used 7000K, committed 7200K, reserved 1048576K
                 """;
-        assertThat(Soak.used(info)).containsExactly(41234, 61000);
+        assertThat(HeapAfterGc.used(info)).containsExactly(41234, 61000);
     }
 
     @Test
     void theTrendIsTheLeastSquaresSlopePerHour() {
-        String flat = Soak.trend(List.of(new double[] {5, 40}, new double[] {10, 41}, new double[] {15, 40}, new double[] {20, 41}));
+        String flat = HeapAfterGc.trend(List.of(new double[] {5, 40}, new double[] {10, 41}, new double[] {15, 40}, new double[] {20, 41}));
         assertThat(flat).contains("40.0 MB at minute 5, 41.0 MB at minute 20 (min 40.0, max 41.0)", "slope +2.40 MB/hour");
-        String growing = Soak.trend(List.of(new double[] {0, 40}, new double[] {30, 45}, new double[] {60, 50}));
+        String growing = HeapAfterGc.trend(List.of(new double[] {0, 40}, new double[] {30, 45}, new double[] {60, 50}));
         assertThat(growing).contains("slope +10.00 MB/hour");
-        assertThat(Soak.trend(List.of(new double[] {5, 40}))).contains("too few samples");
+        assertThat(HeapAfterGc.trend(List.of(new double[] {5, 40}))).contains("too few samples");
     }
 }
