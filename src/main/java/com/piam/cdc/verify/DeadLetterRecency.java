@@ -29,8 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadLetterRecency implements AutoCloseable {
 
-    /** Records read per partition at most to tell injected rows from others (the newest ones). */
-    static final int READ_AT_MOST = 1_000;
+    /**
+     * Records read per partition at most to tell injected rows from others (the newest ones). Each check reads them whole
+     * (Kafka fetches values too, up to 16 MB each): 100 keeps a storm of large rows from costing the heap every check,
+     * and a chaos run injects one row.
+     */
+    static final int READ_AT_MOST = 100;
 
     /**
      * Set aside on one dead-letter topic since the moment asked for; {@code injected} of the {@code read} newest ones
