@@ -122,7 +122,7 @@ test: ## The whole suite on the tests' own local stack (ops/local/test-env.sh: .
 	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
 	@{ command -v chromium && command -v chromedriver; } >/dev/null || { echo "test: installing chromium and chromium-driver (LiveViewIT drives the live view in a headless browser)"; \
 	  apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }; }
-	@$(TEST_ENV) echo "test: the tests' own stack: $$PIAM_DATA_DIR, MariaDB $$MYSQL_PORT, ClickHouse $$CLICKHOUSE_PORT, Kafka $$KAFKA_PORT (the demo's is not touched)"
+	@$(TEST_ENV) echo "test: the tests' own stack: $$PIAM_DATA_DIR, MariaDB $$MYSQL_PORT, ClickHouse $$CLICKHOUSE_PORT, Kafka $$KAFKA_PORT and SASL_SSL $$KAFKA_SECURE_PORT (the demo's is not touched)"
 	@$(TEST_ENV) $(STACK) up
 	@$(TEST_ENV) [ -x "$$PIAM_DATA_DIR/tools/prometheus/usr/bin/promtool" ] || command -v promtool >/dev/null || { echo "test: unpacking promtool from Debian's prometheus package into $$PIAM_DATA_DIR/tools (MetricsIT; no service is installed)"; \
 	  rm -rf "$$PIAM_DATA_DIR/tools/prometheus-deb" && mkdir -p "$$PIAM_DATA_DIR/tools/prometheus-deb" && (cd "$$PIAM_DATA_DIR/tools/prometheus-deb" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get download prometheus >/dev/null 2>&1; }; }) && \

@@ -7,6 +7,8 @@
 #
 # Ports (env): MYSQL_PORT=3306 CLICKHOUSE_PORT=8123 (HTTP) CLICKHOUSE_TCP_PORT=9000
 #              KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093.   FOLLOW=1 makes `logs` follow.
+# STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh), and
+#              Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on KAFKA_SECURE_PORT=9094 beside PLAINTEXT.
 # status exits 0 when every requested service runs, 3 otherwise.
 set -euo pipefail
 
@@ -19,6 +21,9 @@ CLICKHOUSE_PORT="${CLICKHOUSE_PORT:-8123}"
 CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SECURE_PORT="${KAFKA_SECURE_PORT:-9094}"
+STACK_SECURE="${STACK_SECURE:-false}"
+case "$STACK_SECURE" in true|false) ;; *) echo "STACK_SECURE='$STACK_SECURE' must be true or false" >&2; exit 2;; esac
 # Must match the kafka-clients that camel-kafka 4.18.0 uses.
 KAFKA_VERSION="3.9.1"
 MYSQL_SOCK="$RUN/mysql.sock"
@@ -27,6 +32,9 @@ MARKER="$DATA/.piam-stack" # written into the data folder this script creates; r
 # shellcheck source=ops/local/credentials.sh
 source "$ROOT/ops/local/credentials.sh"
 piam_credentials "$ROOT" || exit 1
+# shellcheck source=ops/local/tls.sh
+source "$ROOT/ops/local/tls.sh"
+TLS="$DATA/tls"
 
 say() { printf '%s\n' "$*"; }
 die() { printf '%s\n' "$*" >&2; exit 1; }
@@ -337,15 +345,17 @@ XML
 }
 
 kafka_config() {
-  local dir="$DATA/kafka"
+  local dir="$DATA/kafka" listeners="PLAINTEXT://127.0.0.1:$KAFKA_PORT" map="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  [[ "$STACK_SECURE" == true ]] && listeners+=",SASL_SSL://127.0.0.1:$KAFKA_SECURE_PORT" map+=",SASL_SSL:SASL_SSL"
+  (umask 077; : >"$dir/server.properties") # it may hold the keystore's password
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=$listeners,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$map
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$dir/data
 num.partitions=1
@@ -359,6 +369,17 @@ group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=8388608
 log.retention.hours=24
 PROPS
+  if [[ "$STACK_SECURE" == true ]]; then
+    cat >>"$dir/server.properties" <<PROPS
+# STACK_SECURE: SASL_SSL with SCRAM users (KafkaScramUser.java sets KAFKA_USER's credentials at each start)
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS/server.p12
+ssl.keystore.password=$(<"$TLS/server.p12.password")
+PROPS
+  fi
   # WARN keeps the log readable; KafkaRaftServer at INFO gives the "Kafka Server started" line.
   cat >"$dir/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
@@ -395,6 +416,7 @@ kafka_up() {
   already_running kafka && return 0
   check_port_free kafka "$KAFKA_PORT" KAFKA_PORT
   check_port_free kafka "$KAFKA_CONTROLLER_PORT" KAFKA_CONTROLLER_PORT
+  [[ "$STACK_SECURE" == true ]] && check_port_free kafka "$KAFKA_SECURE_PORT" KAFKA_SECURE_PORT
   local dir="$DATA/kafka" cp t0 log4j
   mkdir -p "$dir"
   cp="$(kafka_classpath)"
@@ -408,7 +430,12 @@ kafka_up() {
   KAFKA_LOG_OFFSET="$(stat -c %s "$LOGS/kafka.log" 2>/dev/null || echo 0)"
   start_bg kafka java -Xms64m -Xmx128m -XX:+UseSerialGC "$log4j" -cp "$cp" kafka.Kafka "$dir/server.properties"
   wait_for kafka 60 kafka_ready
-  say "kafka: started in $(elapsed "$t0") ms (pid $(pid_of kafka), port $KAFKA_PORT, controller $KAFKA_CONTROLLER_PORT)"
+  if [[ "$STACK_SECURE" == true ]]; then
+    KAFKA_USER="${KAFKA_USER:-piam}" java "$log4j" -cp "$cp" "$ROOT/ops/local/KafkaScramUser.java" "127.0.0.1:$KAFKA_PORT" >>"$LOGS/kafka.log" 2>&1 ||
+      die "kafka: setting the SCRAM user ${KAFKA_USER:-piam} failed; see $LOGS/kafka.log"
+  fi
+  say "kafka: started in $(elapsed "$t0") ms (pid $(pid_of kafka), port $KAFKA_PORT, controller $KAFKA_CONTROLLER_PORT$(
+    [[ "$STACK_SECURE" == true ]] && printf ', SASL_SSL %s as %s' "$KAFKA_SECURE_PORT" "${KAFKA_USER:-piam}"))"
 }
 
 # ---------- actions ----------
@@ -429,6 +456,7 @@ up() {
   claim_data_dir
   mkdir -p "$RUN" "$LOGS"
   ensure_packages
+  if [[ "$STACK_SECURE" == true ]]; then tls_material "$TLS"; fi
   local s; for s in $1; do "${s}_up"; done
 }
 

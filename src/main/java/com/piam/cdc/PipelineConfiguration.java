@@ -12,6 +12,7 @@ import com.piam.cdc.capture.SourcePreflight;
 import com.piam.cdc.config.IngestMode;
 import com.piam.cdc.config.Secrets;
 import com.piam.cdc.config.ConfigException;
+import com.piam.cdc.config.DemoPasswords;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.consume.ConsumeRoutes;
@@ -75,6 +76,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         PipelineSettings settings = PipelineSettings.from(key -> properties.resolveProperty(key).orElse(null));
         LOG.info("Settings: {}", settings.summary());
+        DemoPasswords.check(settings, LOG);
         checkManagementPortFree(settings.managementHost(), settings.managementPort());
         BooleanSupplier stopping = () -> context.isStopping() || context.isStopped();
         long maxBackoffMs = settings.clickHouseMaxBackoffSeconds() * 1000L;

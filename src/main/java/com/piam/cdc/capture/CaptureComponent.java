@@ -7,6 +7,7 @@ import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmb
 import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.util.PropertiesHelper;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -22,6 +23,18 @@ public final class CaptureComponent extends DebeziumComponent<MySqlConnectorEmbe
     public static final String SCHEME = "debezium-mysql";
 
     private MySqlConnectorEmbeddedDebeziumConfiguration configuration = new MySqlConnectorEmbeddedDebeziumConfiguration();
+    private String password;
+    private Map<String, Object> secretProperties = Map.of();
+
+    /**
+     * The capture's password and the Debezium properties that hold secrets (the Kafka clients' security), given to
+     * every endpoint this component makes. Never in the endpoint URI: a URI cannot carry every password (Camel ends a
+     * RAW value at ")&" or "}&" and resolves "{{…}}" inside it), and routes and JMX show URIs.
+     */
+    public void secrets(String password, Map<String, Object> properties) {
+        this.password = password;
+        this.secretProperties = Map.copyOf(properties);
+    }
 
     @Override
     public MySqlConnectorEmbeddedDebeziumConfiguration getConfiguration() {
@@ -51,6 +64,12 @@ public final class CaptureComponent extends DebeziumComponent<MySqlConnectorEmbe
         Map<String, Object> additional = PropertiesHelper.extractProperties(parameters, "additionalProperties.");
         additional.forEach((k, v) -> conf.getAdditionalProperties().put(k, v));
         PropertyBindingSupport.build().withRemoveParameters(true).withIgnoreCase(true).bind(getCamelContext(), conf, parameters);
+        if (password != null) {
+            conf.setDatabasePassword(password);
+        }
+        Map<String, Object> properties = new HashMap<>(conf.getAdditionalProperties());
+        properties.putAll(secretProperties);
+        conf.setAdditionalProperties(properties);
         ConfigurationValidation validation = conf.validateConfiguration();
         if (!validation.isValid()) {
             throw new IllegalArgumentException(validation.getReason());

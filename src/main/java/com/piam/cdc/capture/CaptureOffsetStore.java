@@ -38,6 +38,14 @@ public class CaptureOffsetStore extends FileOffsetBackingStore {
     }
 
     @Override
+    public synchronized void stop() {
+        if (firstSnapshot != null) {
+            firstSnapshot.close();
+        }
+        super.stop();
+    }
+
+    @Override
     public synchronized void start() {
         super.start();
         if (firstSnapshot != null) {

@@ -3,10 +3,12 @@ package com.piam.cdc.capture;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.io.File;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,11 +51,6 @@ public class CaptureRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // debezium-mysql: endpoints from our component (no exception thrown per captured row, CaptureEndpoint)
-        if (!(getContext().hasComponent(CaptureComponent.SCHEME) instanceof CaptureComponent)) {
-            getContext().removeComponent(CaptureComponent.SCHEME);
-            getContext().addComponent(CaptureComponent.SCHEME, new CaptureComponent());
-        }
         DebeziumSummary.warnIfNotOverridden();
         try {
             getContext().addService(throttle, true, true); // its admin client is closed with the context
@@ -61,7 +58,7 @@ public class CaptureRoute extends RouteBuilder {
             throw new IllegalStateException("capture: " + e.getMessage(), e);
         }
         boolean always = !cdc.captureLease(); // with the lease, CaptureLease starts and stops them
-        from(debeziumUri())
+        from(endpoint(getContext()))
                 .routeId(ROUTE_ID)
                 .startupOrder(30)
                 .autoStartup(always)
@@ -81,6 +78,48 @@ public class CaptureRoute extends RouteBuilder {
         return cdc.consumerGroup() + "-capture-signals";
     }
 
+    /**
+     * The capture's endpoint, from our debezium-mysql component (no exception thrown per captured row,
+     * {@link CaptureEndpoint}): {@link #debeziumUri()}'s options, and the secrets (the capture's password, the Kafka
+     * clients' security) the component sets on its configuration. Never in the URI: a URI cannot carry every password (Camel ends a RAW
+     * value at ")&" or "}&" and resolves "{{…}}" inside it), and routes and JMX show URIs.
+     */
+    CaptureEndpoint endpoint(CamelContext context) {
+        if (!(context.hasComponent(CaptureComponent.SCHEME) instanceof CaptureComponent)) {
+            context.removeComponent(CaptureComponent.SCHEME);
+            context.addComponent(CaptureComponent.SCHEME, new CaptureComponent());
+        }
+        Map<String, Object> secrets = new HashMap<>();
+        for (Map.Entry<String, Boolean> client : kafkaClients().entrySet()) {
+            cdc.kafka().asConfig(client.getKey()).forEach((k, v) -> {
+                if (client.getValue() || !k.equals(client.getKey() + "bootstrap.servers")) {
+                    secrets.put(k, v);
+                }
+            });
+        }
+        ((CaptureComponent) context.getComponent(CaptureComponent.SCHEME)).secrets(cdc.capture().password(), secrets);
+        return context.getEndpoint(debeziumUri(), CaptureEndpoint.class);
+    }
+
+    /**
+     * The Kafka clients Debezium makes (schema history, signals) or ours inside it (offset store, first snapshot), by
+     * their property prefix, and whether they take the brokers from it too (Debezium's get them from their own option).
+     */
+    private Map<String, Boolean> kafkaClients() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        if ("incremental".equals(cdc.snapshotMode())) {
+            out.put(FirstSnapshot.KAFKA_PREFIX, true);
+        }
+        if (cdc.captureLease()) {
+            out.put(KafkaCaptureOffsetStore.PREFIX, true);
+            out.put("schema.history.internal.producer.", false);
+            out.put("schema.history.internal.consumer.", false);
+        }
+        out.put("signal.consumer.", false);
+        return out;
+    }
+
+    /** The endpoint's options without its secrets (see {@link #endpoint}). */
     String debeziumUri() {
         File dir = new File(cdc.dataDir(), "capture");
         if (!dir.isDirectory() && !dir.mkdirs()) {
@@ -91,7 +130,6 @@ public class CaptureRoute extends RouteBuilder {
         o.put("databaseHostname", cdc.mysqlHost());
         o.put("databasePort", String.valueOf(cdc.mysqlPort()));
         o.put("databaseUser", cdc.capture().user());
-        o.put("databasePassword", "RAW(" + cdc.capture().password() + ")");
         o.put("databaseServerId", String.valueOf(cdc.captureServerId()));
         o.put("topicPrefix", cdc.topicPrefix());
         o.put("databaseIncludeList", db);
@@ -108,7 +146,8 @@ public class CaptureRoute extends RouteBuilder {
             o.put("additionalProperties." + FirstSnapshot.TABLES, tables);
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_TOPIC, cdc.signalTopic());
             o.put("additionalProperties." + FirstSnapshot.SIGNAL_GROUP, signalGroup());
-            kafkaClient(o, FirstSnapshot.KAFKA_PREFIX, true);
+            // its end, even when it begins and ends between two offset writes (empty tables), from Debezium's notification
+            o.put("notificationEnabledChannels", SnapshotNotifications.NAME);
         }
         // a snapshot reads the tables 100 rows at a time: unset, the JDBC driver held the whole table in the
         // heap (a 560,000-row cg_access_event ran the 192 MB heap out of memory), and 1,000 rows of 64 KB
@@ -118,13 +157,10 @@ public class CaptureRoute extends RouteBuilder {
             // offsets committed in the changes' Kafka transaction; the changes become visible at that commit
             o.put("offsetStorage", KafkaCaptureOffsetStore.class.getName());
             o.put("offsetStorageTopic", cdc.offsetsTopic());
-            kafkaClient(o, KafkaCaptureOffsetStore.PREFIX, true);
             o.put("offsetFlushIntervalMs", "250");
             o.put("schemaHistoryInternal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
             o.put("additionalProperties.schema.history.internal.kafka.topic", cdc.schemaHistoryTopic());
             o.put("additionalProperties.schema.history.internal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
-            kafkaClient(o, "schema.history.internal.producer.", false);
-            kafkaClient(o, "schema.history.internal.consumer.", false);
         } else {
             o.put("offsetStorageFileName", new File(dir, "offsets-" + flavor.name().toLowerCase() + ".dat").getAbsolutePath());
             o.put("offsetFlushIntervalMs", "1000");
@@ -141,7 +177,6 @@ public class CaptureRoute extends RouteBuilder {
         o.put("signalPollIntervalMs", "1000");
         o.put("additionalProperties.signal.kafka.topic", cdc.signalTopic());
         o.put("additionalProperties.signal.kafka.bootstrap.servers", cdc.kafkaBootstrap());
-        kafkaClient(o, "signal.consumer.", false);
         o.put("additionalProperties.signal.kafka.groupId", signalGroup());
         // the signal consumer commits its read position each second (Kafka's default: 5 s), so a successor reads again
         // at most the last second's requests of a capturer that died (a request read twice reads the tables twice)
@@ -174,17 +209,5 @@ public class CaptureRoute extends RouteBuilder {
         }
         return "debezium-mysql:cloudgate-capture?" + o.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
-    }
-
-    /**
-     * A Kafka client Debezium makes (schema history, signals) or ours inside it (offset store, first snapshot) gets the
-     * connection's security properties under {@code prefix}, and with {@code withBrokers} its bootstrap.servers too.
-     */
-    private void kafkaClient(Map<String, String> o, String prefix, boolean withBrokers) {
-        cdc.kafka().asConfig(prefix).forEach((k, v) -> {
-            if (withBrokers || !k.equals(prefix + "bootstrap.servers")) {
-                o.put("additionalProperties." + k, "RAW{" + v + "}"); // a JAAS line holds quotes, = and ;
-            }
-        });
     }
 }

@@ -1,24 +1,16 @@
 package com.piam.cdc.capture;
 
 import com.piam.cdc.config.KafkaConnection;
-import com.piam.cdc.kafka.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The first start's snapshot as an incremental one (CAPTURE_SNAPSHOT_MODE=incremental): Debezium starts streaming at
@@ -31,6 +23,11 @@ import java.util.Properties;
  * stores call {@link #start} and {@link #withMarker}); it moves REQUESTED → RUNNING → DONE and is written in the same
  * write as the offsets it describes. So a capturer that dies after asking but before the snapshot shows in the offsets
  * leaves REQUESTED behind, and its successor asks again — unless the request still waits unread in the signal topic.
+ * <p>
+ * A snapshot of small or empty tables can begin and end between two offset writes, so the offsets never show it. Then
+ * Debezium's COMPLETED notification ({@link SnapshotNotifications}) tells where in the binlog it ended, and the marker
+ * becomes DONE with the first offsets written by a later transaction (earlier ones may still precede the snapshot's
+ * rows: a crash then must ask again).
  */
 public final class FirstSnapshot {
 
@@ -62,6 +59,10 @@ public final class FirstSnapshot {
     private final String serverPartition;
     private State state;
     private boolean unwritten;
+    private BinlogPosition completedAt;
+
+    /** This runtime's first start snapshots not yet DONE, by topic prefix: where Debezium's notifications find them. */
+    private static final Map<String, FirstSnapshot> UNFINISHED = new ConcurrentHashMap<>();
 
     FirstSnapshot(List<String> tables, String prefix, String signalTopic, String signalGroup, KafkaConnection kafka) {
         this.tables = tables;
@@ -118,22 +119,12 @@ public final class FirstSnapshot {
 
     /** Called by the offset store once it has read the stored offsets; asks for the snapshot if that is due. */
     synchronized void start(Map<ByteBuffer, ByteBuffer> stored) {
-        ByteBuffer m = stored.get(key);
-        State marker = m == null ? null : parse(string(m));
-        boolean offsets = stored.keySet().stream().anyMatch(this::engineKey);
-        boolean inOffsets = stored.entrySet().stream().anyMatch(e -> engineKey(e.getKey()) && holdsSnapshot(e.getValue()));
-        Decision d = decide(offsets, marker, inOffsets);
-        state = d.state();
-        unwritten = d.state() != marker;
-        if (marker == State.RUNNING && d.state() == State.RUNNING) {
-            LOG.info("capture: the first start's snapshot of {} continues from its last finished chunk", tables);
-        } else if (d.state() == State.DONE && marker != State.DONE) {
-            LOG.info("capture: the first start's snapshot of {} has finished", tables);
-        }
+        State marker = markerIn(stored);
+        Decision d = begin(stored);
         if (!d.ask()) {
             return;
         }
-        if (unreadRequest()) {
+        if (SnapshotSignal.unreadRequest(kafka, signalTopic, signalGroup, prefix, ID_PREFIX)) {
             LOG.info("capture: the first start's snapshot of {} is already asked for in {} and not yet read; not asking again",
                     tables, signalTopic);
             return;
@@ -152,6 +143,30 @@ public final class FirstSnapshot {
                 : "capture: the first start's snapshot of {} was asked for but never began; asked again ({})", tables, id);
     }
 
+    private State markerIn(Map<ByteBuffer, ByteBuffer> stored) {
+        ByteBuffer m = stored.get(key);
+        return m == null ? null : parse(string(m));
+    }
+
+    /** The state from the stored offsets (without asking for anything); whether to ask. */
+    synchronized Decision begin(Map<ByteBuffer, ByteBuffer> stored) {
+        State marker = markerIn(stored);
+        boolean offsets = stored.keySet().stream().anyMatch(this::engineKey);
+        boolean inOffsets = stored.entrySet().stream().anyMatch(e -> engineKey(e.getKey()) && holdsSnapshot(e.getValue()));
+        Decision d = decide(offsets, marker, inOffsets);
+        state = d.state();
+        unwritten = d.state() != marker;
+        if (state == State.REQUESTED || state == State.RUNNING) {
+            UNFINISHED.put(prefix, this);
+        }
+        if (marker == State.RUNNING && d.state() == State.RUNNING) {
+            LOG.info("capture: the first start's snapshot of {} continues from its last finished chunk", tables);
+        } else if (d.state() == State.DONE && marker != State.DONE) {
+            LOG.info("capture: the first start's snapshot of {} has finished", tables);
+        }
+        return d;
+    }
+
     /** The offsets to write: the engine's, with the marker when its state changed since it was last written. */
     synchronized Map<ByteBuffer, ByteBuffer> withMarker(Map<ByteBuffer, ByteBuffer> values) {
         if (state == null) {
@@ -159,6 +174,13 @@ public final class FirstSnapshot {
         }
         boolean inOffsets = values.entrySet().stream().anyMatch(e -> engineKey(e.getKey()) && holdsSnapshot(e.getValue()));
         State after = next(state, inOffsets);
+        if (after != State.DONE && !inOffsets && completedAt != null && values.entrySet().stream().anyMatch(e -> engineKey(e.getKey())
+                && e.getValue() != null && after(BinlogPosition.ofJson(string(e.getValue())), completedAt))) {
+            after = State.DONE; // it began and ended between two offset writes; these offsets are past its end
+        }
+        if (after == State.DONE) {
+            UNFINISHED.remove(prefix, this);
+        }
         if (after != state) {
             state = after;
             unwritten = true;
@@ -173,6 +195,34 @@ public final class FirstSnapshot {
         out.put(key, utf8("{\"state\":\"" + state + "\",\"tables\":\"" + String.join(",", tables) + "\",\"at\":"
                 + System.currentTimeMillis() + "}"));
         return out;
+    }
+
+    /**
+     * Debezium's notification (any thread): the incremental snapshot {@code id} completed at {@code at}. Only the first
+     * start's (its id begins with {@value #ID_PREFIX}) of a capture with this prefix in this runtime counts.
+     */
+    static void completed(String prefix, String id, BinlogPosition at) {
+        FirstSnapshot first = UNFINISHED.get(prefix);
+        if (first != null && id != null && id.startsWith(ID_PREFIX) && at != null) {
+            first.completedAt(at);
+        }
+    }
+
+    synchronized void completedAt(BinlogPosition at) {
+        if (state == State.REQUESTED || state == State.RUNNING) {
+            completedAt = at;
+            LOG.info("capture: Debezium completed the first start's snapshot of {} at binlog {}; kept with the next offsets past it",
+                    tables, at);
+        }
+    }
+
+    /** The offset store stops: no more notifications for this one. */
+    void close() {
+        UNFINISHED.remove(prefix, this);
+    }
+
+    private static boolean after(BinlogPosition offset, BinlogPosition completed) {
+        return offset != null && offset.isAfter(completed);
     }
 
     /** A write failed: the marker goes again with the next one. */
@@ -210,34 +260,6 @@ public final class FirstSnapshot {
 
     private static boolean holdsSnapshot(ByteBuffer value) {
         return value != null && string(value).contains(SNAPSHOT_IN_OFFSETS);
-    }
-
-    /** A first start's request in the signal topic that the capture's signal consumer group has not read yet. */
-    private boolean unreadRequest() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, signalGroup);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = KafkaClients.consumer(kafka, p)) {
-            TopicPartition tp = new TopicPartition(signalTopic, 0);
-            OffsetAndMetadata committed = c.committed(java.util.Set.of(tp), Duration.ofSeconds(10)).get(tp);
-            c.assign(List.of(tp));
-            long end = c.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            long from = committed == null ? c.beginningOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp) : committed.offset();
-            c.seek(tp, from);
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (c.position(tp, Duration.ofSeconds(10)) < end && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    if (prefix.equals(r.key()) && r.value() != null && r.value().contains("\"id\":\"" + ID_PREFIX)) {
-                        return true;
-                    }
-                }
-            }
-        } catch (Exception e) {
-            LOG.warn("capture: could not look for an unread snapshot request in {} ({}); asking (again)", signalTopic, e.getMessage());
-        }
-        return false;
     }
 
     static ByteBuffer utf8(String s) {

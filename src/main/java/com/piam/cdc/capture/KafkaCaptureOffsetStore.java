@@ -59,6 +59,14 @@ public class KafkaCaptureOffsetStore extends MemoryOffsetBackingStore {
     }
 
     @Override
+    public synchronized void stop() {
+        if (firstSnapshot != null) {
+            firstSnapshot.close();
+        }
+        super.stop();
+    }
+
+    @Override
     public synchronized void start() {
         super.start();
         Map<ByteBuffer, ByteBuffer> read = readCommitted();

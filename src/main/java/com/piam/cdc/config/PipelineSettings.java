@@ -38,7 +38,8 @@ public record PipelineSettings(
         int managementPort,
         boolean liveViewControls,
         Verify verify,
-        int maxBufferedMb) {
+        int maxBufferedMb,
+        boolean requireSecrets) {
 
     /** The verify-pipeline route: how often, and when a stage counts as stale or late. */
     public record Verify(int intervalSeconds, int staleSeconds, int maxFreshnessSeconds, int setAsideSeconds, int binlogMarginMinutes,
@@ -192,7 +193,8 @@ public record PipelineSettings(
                                 r.positiveInt("RECONCILE_GRACE_SECONDS", "seconds a difference may stay open (rows in flight) before it is reported",
                                         86_400),
                                 r.utcTime("RECONCILE_FROM"))),
-                r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096));
+                r.positiveInt("MAX_BUFFERED_MB", "megabytes of rows held in memory for ClickHouse, all tables together", 4_096),
+                r.bool("PIAM_REQUIRE_SECRETS"));
     }
 
     /** One line for the start-up log; passwords are left out. */

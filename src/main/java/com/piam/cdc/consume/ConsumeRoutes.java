@@ -8,6 +8,7 @@ import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.support.RoutePolicySupport;
 
 import java.util.function.BooleanSupplier;
@@ -75,7 +76,7 @@ public class ConsumeRoutes extends RouteBuilder {
         getContext().getRegistry().bind(commitsBean, commits);
         getContext().addLifecycleStrategy(commits.installer(routeId));
         RecordIntake intake = new RecordIntake(table, columns, mapper, keyDelete, commits, deadLetters, setAside, stopping, maxBackoffMs);
-        from("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + KafkaClients.endpointOptions(cdc.kafka()) + "&groupId=" + cdc.consumerGroup()
+        KafkaEndpoint kafka = getContext().getEndpoint("kafka:" + topic + "?brokers=" + cdc.kafkaBootstrap() + "&groupId=" + cdc.consumerGroup()
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true"
                 + "&kafkaManualCommitFactory=#" + commitsBean
                 // the group's members by runtime (the verifier lists which partitions each holds)
@@ -96,7 +97,9 @@ public class ConsumeRoutes extends RouteBuilder {
                 + "&maxPollIntervalMs=30000"
                 // both consume routes share the group: when one joins, the other keeps its partitions
                 // (an eager rebalance would rewind it to the last commit and load buffered rows twice)
-                + "&partitionAssignor=org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+                + "&partitionAssignor=org.apache.kafka.clients.consumer.CooperativeStickyAssignor", KafkaEndpoint.class);
+        KafkaClients.secure(kafka.getConfiguration(), cdc.kafka()); // the KAFKA_* security, never in the URI
+        from(kafka)
                 .routeId(routeId)
                 .startupOrder(order)
                 .routePolicy(new RoutePolicySupport() {

@@ -1,6 +1,7 @@
 package com.piam.cdc.kafka;
 
 import com.piam.cdc.config.KafkaConnection;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,28 +50,26 @@ public final class KafkaClients {
     }
 
     /**
-     * The connection's security as camel-kafka endpoint options ("&securityProtocol=SASL_SSL&saslMechanism=…&saslJaasConfig=
-     * RAW{…}"; empty for PLAINTEXT): the consume routes' consumers are built by camel-kafka from their URI.
+     * Gives a camel-kafka endpoint's configuration the connection's security (the consume routes' consumers are built by
+     * camel-kafka). Set on the configuration, not in the endpoint URI: a URI cannot carry every password (Camel ends a
+     * RAW value at ")&" or "}&" and resolves "{{…}}" inside it), and routes and JMX show URIs.
      */
-    public static String endpointOptions(KafkaConnection kafka) {
-        StringBuilder out = new StringBuilder();
-        new java.util.TreeMap<>(kafka.security()).forEach((k, v) -> out.append('&').append(camelCase(k)).append("=RAW{").append(v).append('}'));
-        return out.toString();
-    }
-
-    /** security.protocol -> securityProtocol, ssl.truststore.location -> sslTruststoreLocation. */
-    static String camelCase(String property) {
-        StringBuilder out = new StringBuilder();
-        boolean up = false;
-        for (char c : property.toCharArray()) {
-            if (c == '.') {
-                up = true;
-            } else {
-                out.append(up ? Character.toUpperCase(c) : c);
-                up = false;
+    public static void secure(KafkaConfiguration conf, KafkaConnection kafka) {
+        kafka.security().forEach((k, v) -> {
+            switch (k) {
+                case "security.protocol" -> conf.setSecurityProtocol(v);
+                case "sasl.mechanism" -> conf.setSaslMechanism(v);
+                case "sasl.jaas.config" -> conf.setSaslJaasConfig(v);
+                case "ssl.truststore.location" -> conf.setSslTruststoreLocation(v);
+                case "ssl.truststore.type" -> conf.setSslTruststoreType(v);
+                default -> {
+                    Map<String, Object> extra = conf.getAdditionalProperties() == null ? new HashMap<>()
+                            : new HashMap<>(conf.getAdditionalProperties());
+                    extra.put(k, v);
+                    conf.setAdditionalProperties(extra);
+                }
             }
-        }
-        return out.toString();
+        });
     }
 
     /** The client's own settings plus the connection's; a client's settings may not name the brokers or security itself. */

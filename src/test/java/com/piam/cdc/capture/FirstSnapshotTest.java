@@ -88,6 +88,54 @@ class FirstSnapshotTest {
     }
 
     @Test
+    void aSnapshotThatBeganAndEndedBetweenTwoOffsetWritesIsDoneWithTheFirstOffsetsPastItsEnd() {
+        // asked for (no offsets yet); Debezium read the empty tables and completed at 000003:5000 between two writes
+        assertThat(first.begin(Map.of()).ask()).isTrue();
+        assertThat(first.state()).isEqualTo(State.REQUESTED);
+        first.withMarker(Map.of(ENGINE_KEY, utf8(STREAMING)));
+        FirstSnapshot.completed("cloudgate", "make-snapshot-1", new BinlogPosition("mariadb-bin.000003", 5000));
+        FirstSnapshot.completed("other-prefix", FirstSnapshot.ID_PREFIX + "1", new BinlogPosition("mariadb-bin.000003", 5000));
+        assertThat(first.withMarker(Map.of(ENGINE_KEY, utf8(at(6000))))).as("another snapshot's or capture's end: not ours")
+                .doesNotContainKey(first.key());
+
+        FirstSnapshot.completed("cloudgate", FirstSnapshot.ID_PREFIX + "1", new BinlogPosition("mariadb-bin.000003", 5000));
+        assertThat(first.withMarker(Map.of(ENGINE_KEY, utf8(at(4711))))).as("offsets from before its end: its rows may not be "
+                + "sent yet, a crash must ask again").doesNotContainKey(first.key());
+        assertThat(first.withMarker(Map.of(ENGINE_KEY, utf8(at(5000))))).as("the transaction it ended in: not yet")
+                .doesNotContainKey(first.key());
+        assertThat(first.state()).isEqualTo(State.REQUESTED);
+        Map<ByteBuffer, ByteBuffer> past = first.withMarker(Map.of(ENGINE_KEY, utf8(at(5001))));
+        assertThat(string(past.get(first.key()))).as("the first offsets of a later transaction carry DONE").contains("\"state\":\"DONE\"");
+        assertThat(first.state()).isEqualTo(State.DONE);
+        assertThat(FirstSnapshot.decide(true, State.DONE, false).ask()).as("so a restart asks nothing").isFalse();
+        first.close();
+    }
+
+    @Test
+    void aNewerBinlogFileIsPastItsEnd() {
+        first.begin(Map.of());
+        FirstSnapshot.completed("cloudgate", FirstSnapshot.ID_PREFIX + "2", new BinlogPosition("mariadb-bin.000003", 90_000));
+        assertThat(first.withMarker(Map.of(ENGINE_KEY, utf8("{\"file\":\"mariadb-bin.000004\",\"pos\":4}")))).containsKey(first.key());
+        assertThat(first.state()).isEqualTo(State.DONE);
+        first.close();
+    }
+
+    @Test
+    void binlogPositions() {
+        assertThat(BinlogPosition.ofJson(STREAMING)).isEqualTo(new BinlogPosition("mariadb-bin.000003", 4711));
+        assertThat(BinlogPosition.ofJson("{\"ts_sec\":1}")).isNull();
+        assertThat(BinlogPosition.ofJson("not json")).isNull();
+        assertThat(BinlogPosition.of(Map.of("file", "mariadb-bin.000010", "pos", 4L))).isEqualTo(new BinlogPosition("mariadb-bin.000010", 4));
+        assertThat(BinlogPosition.of(Map.of("file", "f"))).isNull();
+        assertThat(new BinlogPosition("mariadb-bin.000010", 4).isAfter(new BinlogPosition("mariadb-bin.000009", 999_999))).isTrue();
+        assertThat(new BinlogPosition("mariadb-bin.000009", 5).isAfter(new BinlogPosition("mariadb-bin.000009", 5))).isFalse();
+    }
+
+    private static String at(long pos) {
+        return "{\"file\":\"mariadb-bin.000003\",\"pos\":" + pos + ",\"gtids\":\"0-1-99\"}";
+    }
+
+    @Test
     void anUnreadableMarkerCountsAsDone() {
         assertThat(FirstSnapshot.parse("{\"state\":\"HALFWAY\"}")).isEqualTo(State.DONE);
         assertThat(FirstSnapshot.parse("garbage")).isEqualTo(State.DONE);

@@ -64,8 +64,8 @@ class KafkaConnectionTest {
                 .hasMessageContaining("KAFKA_SASL_MECHANISM").hasMessageContaining("PLAIN, SCRAM-SHA-256, SCRAM-SHA-512");
         assertThatThrownBy(() -> read("KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-1", "KAFKA_USER", "u",
                 "KAFKA_PASSWORD", "x")).hasMessageContaining("KAFKA_SASL_MECHANISM='SCRAM-SHA-1'");
-        assertThatThrownBy(() -> read("KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_USER", "u"))
-                .hasMessageContaining("KAFKA_PASSWORD");
+        assertThatThrownBy(() -> read("KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_USER", "u",
+                "KAFKA_PASSWORD", "")).hasMessageContaining("KAFKA_PASSWORD");
         assertThatThrownBy(() -> read("KAFKA_SASL_MECHANISM", "PLAIN")).hasMessageContaining("KAFKA_SASL_MECHANISM='PLAIN'")
                 .hasMessageContaining("needs KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT");
         assertThatThrownBy(() -> read("KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_CA_FILE", "/nonexistent/ca.pem"))

@@ -83,6 +83,19 @@ final class RuntimeProcess {
         return -1;
     }
 
+    /** A page of its management server, e.g. /observe/metrics. */
+    String get(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + managementPort + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Rows this runtime's snapshots have read of cg_access_event (its metric piam_capture_snapshot_rows_read). */
+    long snapshotRowsRead() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "piam_capture_snapshot_rows_read\\{table=\"cg_access_event\",?\\} ([0-9.E]+)").matcher(get("/observe/metrics"));
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
     String log() throws Exception {
         return Files.readString(log.toPath());
     }

@@ -3,7 +3,6 @@ package com.piam.cdc.it;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettingsTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.piam.cdc.domain.PipelineTable;
 import com.piam.cdc.tools.SnapshotCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,11 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,7 +39,6 @@ class SnapshotResumeIT {
 
     private static final int ROWS = 300_000;
     private static final Pattern HOLDS = Pattern.compile("capture lease: (r\\d) holds it");
-    private static final Pattern READ = Pattern.compile("piam_capture_snapshot_rows_read\\{table=\"cg_access_event\",?\\} ([0-9.E]+)");
     private final String run = "itr" + UUID.randomUUID().toString().substring(0, 6);
     private final Map<String, RuntimeProcess> runtimes = new LinkedHashMap<>();
 
@@ -79,52 +74,6 @@ class SnapshotResumeIT {
         return holder;
     }
 
-    /** Rows the runtime's snapshots have read (its metric). */
-    private static long snapshotRowsRead(RuntimeProcess r) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.managementPort
-                + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = READ.matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static String get(RuntimeProcess r, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.managementPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** The source database of an existing installation: cloudgate's tables, rows that were there before the pipeline. */
-    private void existingSource(Connection db, String prefix, int rows) throws Exception {
-        Cloudgate.execute(db, "CREATE DATABASE " + run + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        for (PipelineTable t : PipelineTable.values()) {
-            Cloudgate.execute(db, "CREATE TABLE " + run + "." + t.source + " LIKE cloudgate." + t.source);
-        }
-        Cloudgate.execute(db, "GRANT SELECT, INSERT ON " + run + ".* TO 'cg_generator'@'%'");
-        Cloudgate.execute(db, "GRANT SELECT ON " + run + ".* TO 'cg_monitor'@'%'");
-        LocalDateTime time = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(5);
-        try (Statement st = db.createStatement()) {
-            st.execute("SET SESSION sql_log_bin = 0"); // never in the binlog: only a snapshot can read them
-        }
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO " + run + ".cg_access_event (event_id, tenant_id, event_time, "
-                + "person_id, badge_id, site_id, location_id, direction, result, event_type, pacs_source, pacs_event_id, raw_payload, "
-                + "suspicious_flag, suspicious_score) VALUES (?, 'acme', ?, 'acme-p1001', 'ACM-480000', 'acme-hq', 'acme-hq-lobby', "
-                + "'IN', 'GRANT', 'ACCESS_GRANTED', 'LENEL', ?, '{}', 0, 0)")) {
-            for (int i = 0; i < rows; i++) {
-                ps.setString(1, prefix + i);
-                ps.setObject(2, time);
-                ps.setString(3, "OG-" + i);
-                ps.addBatch();
-                if (i % 10_000 == 9_999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        } finally {
-            try (Statement st = db.createStatement()) {
-                st.execute("SET SESSION sql_log_bin = 1");
-            }
-        }
-    }
-
     /** Waits (at most 10 s) until ClickHouse shows what a change during the snapshot did; returns the milliseconds. */
     private static long visibleWithin10s(String what, String clickHouseCount, long expected) {
         long at = System.currentTimeMillis();
@@ -141,22 +90,23 @@ class SnapshotResumeIT {
         String mine = " FROM piam.fact_access_events FINAL WHERE event_id LIKE '" + prefix + "%' AND is_deleted = 0";
         try (Connection db = Cloudgate.connect()) {
             long t0 = System.currentTimeMillis();
-            existingSource(db, prefix, ROWS);
+            ExistingSource.create(db, run);
+            ExistingSource.rowsWithoutBinlog(db, run, prefix, ROWS);
             System.out.printf("%,d rows written without the binlog in %d ms%n", ROWS, System.currentTimeMillis() - t0);
             start("r1");
             start("r2");
             // no offsets yet: the capturer asks for the incremental snapshot of the existing rows by itself; while it reads,
             // the verdict is SNAPSHOTTING and the live view's capture box has the table's progress bar
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> capturer() != null
-                    && snapshotRowsRead(runtimes.get(capturer())) >= ROWS / 5
-                    && new ObjectMapper().readTree(get(runtimes.get(capturer()), "/observe/pipeline?refresh=true")).path("status").asText()
+                    && runtimes.get(capturer()).snapshotRowsRead() >= ROWS / 5
+                    && new ObjectMapper().readTree(runtimes.get(capturer()).get("/observe/pipeline?refresh=true")).path("status").asText()
                             .equals("SNAPSHOTTING")
-                    && get(runtimes.get(capturer()), "/live/data").matches("(?s).*\"snapshot\":\\[\\{\"table\":\"cg_access_event\",\"rows\":[1-9].*"));
+                    && runtimes.get(capturer()).get("/live/data").matches("(?s).*\"snapshot\":\\[\\{\"table\":\"cg_access_event\",\"rows\":[1-9].*"));
             String first = capturer();
             RuntimeProcess capturing = runtimes.get(first);
             assertThat(capturing.log()).contains("capture: first start (no offsets stored yet)")
                     .containsPattern("verify-pipeline: SNAPSHOTTING: cg_access_event: [0-9,]+ rows read of about");
-            long readByFirst = snapshotRowsRead(capturing);
+            long readByFirst = capturing.snapshotRowsRead();
             long killedAt = System.currentTimeMillis();
             runtimes.remove(first).kill();
             String second = first.equals("r1") ? "r2" : "r1";
@@ -165,7 +115,7 @@ class SnapshotResumeIT {
 
             // changes during the snapshot arrive within 10 s each once the successor captures: an insert, an update and a
             // delete of rows the snapshot has not read yet (keys beginning with 9 come last in the key order it reads)
-            await().atMost(Duration.ofSeconds(60)).until(() -> second.equals(capturer()) && snapshotRowsRead(successor) > 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> second.equals(capturer()) && successor.snapshotRowsRead() > 0);
             Cloudgate.execute(db, "USE " + run);
             Cloudgate.insertAccessEvents(db, prefix + "fresh-", 0, 1);
             visibleWithin10s("an insert", "SELECT count()" + mine + " AND event_id = '" + prefix + "fresh-0'", 1);
@@ -184,7 +134,7 @@ class SnapshotResumeIT {
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(3))
                     .until(() -> successor.log().contains("capture: the first start's snapshot of"
                             + " [" + run + ".cg_access_event, " + run + ".cg_connector_health] has finished"));
-            long readBySecond = snapshotRowsRead(successor);
+            long readBySecond = successor.snapshotRowsRead();
             System.out.printf("the snapshot ended %d s after the kill; %s read %,d rows%n", (System.currentTimeMillis() - killedAt) / 1000,
                     second, readBySecond);
             assertThat(readBySecond).as("the successor continued from the last finished chunk instead of reading all %,d again "

@@ -56,6 +56,8 @@ public final class StackLogins {
         return Integer.parseInt(System.getenv().getOrDefault(name, switch (name) {
             case "MYSQL_PORT" -> "3306";
             case "CLICKHOUSE_PORT" -> "8123";
+            case "KAFKA_PORT" -> "9092";
+            case "KAFKA_SECURE_PORT" -> "9094";
             default -> throw new IllegalArgumentException(name);
         }));
     }

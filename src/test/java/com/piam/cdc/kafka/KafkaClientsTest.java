@@ -1,6 +1,9 @@
 package com.piam.cdc.kafka;
 
 import com.piam.cdc.config.KafkaConnection;
+import com.piam.cdc.config.AwkwardPasswords;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -49,10 +52,17 @@ class KafkaClientsTest {
     }
 
     @Test
-    void theConsumeEndpointGetsTheSameSecurityAsCamelKafkaOptions() {
-        assertThat(KafkaClients.endpointOptions(SECURED)).isEqualTo("&saslJaasConfig=RAW{x required username=\"u\" password=\"p\";}"
-                + "&saslMechanism=RAW{PLAIN}&securityProtocol=RAW{SASL_SSL}");
-        assertThat(KafkaClients.endpointOptions(KafkaConnection.plaintext("k:9092"))).isEmpty();
-        assertThat(KafkaClients.camelCase("ssl.truststore.location")).isEqualTo("sslTruststoreLocation");
+    void theConsumeEndpointsClientsGetTheSameSecurityWhateverThePassword() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            for (String password : AwkwardPasswords.ALL) {
+                KafkaConnection kafka = new KafkaConnection("k:9093", Map.of("security.protocol", "SASL_SSL", "sasl.mechanism",
+                        "SCRAM-SHA-512", "sasl.jaas.config", "x required username=\"u\" password=\"" + password + "\";",
+                        "ssl.truststore.type", "PEM", "ssl.truststore.location", "/ca dir/ca.pem"), "k:9093 (SASL_SSL)");
+                KafkaEndpoint e = context.getEndpoint("kafka:t?brokers=k:9093&groupId=g", KafkaEndpoint.class);
+                KafkaClients.secure(e.getConfiguration(), kafka);
+                java.util.Properties consumer = e.getConfiguration().createConsumerProperties();
+                kafka.security().forEach((k, v) -> assertThat(consumer.getProperty(k)).as(password + ": " + k).isEqualTo(v));
+            }
+        }
     }
 }

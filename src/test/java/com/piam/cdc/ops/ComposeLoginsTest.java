@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComposeLoginsTest {
 
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):\\?[^}]+}");
+    /** A secret the plain demo does not need (a managed service's), empty unless .env sets it. */
+    private static final Pattern OPTIONAL_SECRET = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-}");
 
     private static Map<String, Map<String, Object>> services;
     private static Properties demo;
@@ -73,7 +75,10 @@ class ComposeLoginsTest {
         }
         for (String service : services.keySet()) {
             env(service).forEach((name, value) -> {
-                if (name.contains("PASSWORD")) {
+                Matcher optional = OPTIONAL_SECRET.matcher(value);
+                if (name.contains("PASSWORD") && optional.matches()) {
+                    assertThat(optional.group(1)).as(service + " " + name + ": an optional secret of the same name").isEqualTo(name);
+                } else if (name.contains("PASSWORD")) {
                     assertThat(demo.stringPropertyNames()).as(service + " " + name).contains(variable(service, name));
                 }
             });
@@ -109,6 +114,20 @@ class ComposeLoginsTest {
             assertThat(u.getElementsByTagName("grants").getLength()).as(user + " has grants").isEqualTo(1);
         }
         assertThat(users.getElementsByTagName("default").getLength()).as("no default user is added back").isZero();
+    }
+
+    @Test
+    void everySettingComposeGivesTheRuntimeIsOneTheRuntimeReads() throws Exception {
+        Properties known = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            known.load(in);
+        }
+        for (String name : env("runtime").keySet()) {
+            String base = known.containsKey(name) ? name : name.replaceFirst("_FILE$", ""); // <NAME>_FILE: a secret's file
+            assertThat(known.containsKey(base) || demo.containsKey(base) || base.equals("KAFKA_PASSWORD"))
+                    .as("runtime " + name + " in docker-compose.yml is a setting of application.properties or .env.example "
+                            + "(a misspelt name is silently ignored)").isTrue();
+        }
     }
 
     @Test
