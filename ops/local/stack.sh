@@ -7,8 +7,9 @@
 #
 # Ports (env): MYSQL_PORT=3306 CLICKHOUSE_PORT=8123 (HTTP) CLICKHOUSE_TCP_PORT=9000
 #              KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093.   FOLLOW=1 makes `logs` follow.
-# STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh), and
-#              Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on KAFKA_SECURE_PORT=9094 beside PLAINTEXT.
+# STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh), MariaDB
+#              offering TLS with it, and Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on
+#              KAFKA_SECURE_PORT=9094 beside PLAINTEXT.
 # status exits 0 when every requested service runs, 3 otherwise.
 set -euo pipefail
 
@@ -163,7 +164,10 @@ mysql_up() {
   # Binlog ROW + FULL row image + server id: what Debezium needs. UTC so DATETIME means UTC.
   # utf8mb4 for every connection, whatever the client asks: the mariadb CLI in a C.UTF-8 locale
   # asks for utf8mb3 and an emoji would be refused (ERROR 1366).
-  start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 \
+  # STACK_SECURE: TLS offered with the stack's certificate (users created REQUIRE SSL, or MYSQL_SSL_MODE, use it)
+  local tls=()
+  [[ "$STACK_SECURE" == true ]] && tls=(--ssl-ca="$TLS/ca.pem" --ssl-cert="$TLS/server.pem" --ssl-key="$TLS/server.key")
+  start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 "${tls[@]}" \
     --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mysql.pid" --log-error="$LOGS/mysql.log" \
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
     --expire-logs-days=1 --skip-name-resolve --innodb-buffer-pool-size=64M --default-time-zone=+00:00 \

@@ -74,7 +74,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         // the binlog client (Debezium's MySQL/MariaDB reader) logs through java.util.logging: same log, same format
         Log4jBridgeHandler.install(true, null, true);
         PropertiesComponent properties = context.getPropertiesComponent();
-        PipelineSettings settings = PipelineSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        PipelineSettings settings = PipelineSettings.from(Secrets.rawSecrets(key -> properties.resolveProperty(key).orElse(null)));
         LOG.info("Settings: {}", settings.summary());
         DemoPasswords.check(settings, LOG);
         checkManagementPortFree(settings.managementHost(), settings.managementPort());
@@ -120,7 +120,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         CaptureLease lease = null;
         if (settings.ingestMode() == IngestMode.CDC) {
-            GeneratorPreflight.check(mysql, settings.mysql().user(), Secrets.maskUrl(settings.mysqlJdbcUrl()));
+            GeneratorPreflight.check(mysql, settings.mysql().user(), Secrets.maskUrl(settings.mysqlJdbcUrl()), settings.cdc().mysqlTls());
             lease = addCdcRoutes(context, settings, clickHouse, metrics, setAside, budget, stopping);
             if (lease != null) {
                 simulator.activeWhile(lease::held); // the demo load comes from the capturing runtime

@@ -1,5 +1,6 @@
 package com.piam.cdc.capture;
 
+import com.piam.cdc.config.MysqlTls;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.domain.PipelineTable;
@@ -96,6 +97,11 @@ public class CaptureRoute extends RouteBuilder {
                     secrets.put(k, v);
                 }
             });
+        }
+        if (cdc.mysqlTls().enabled() && !cdc.mysqlTls().caFile().isEmpty()) {
+            MysqlTls.Truststore t = cdc.mysqlTls().truststore();
+            secrets.put("database.ssl.truststore", t.path().toString());
+            secrets.put("database.ssl.truststore.password", t.password());
         }
         ((CaptureComponent) context.getComponent(CaptureComponent.SCHEME)).secrets(cdc.capture().password(), secrets);
         return context.getEndpoint(debeziumUri(), CaptureEndpoint.class);
@@ -205,7 +211,13 @@ public class CaptureRoute extends RouteBuilder {
             o.put("additionalProperties.connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
             o.put("databaseJdbcDriver", "org.mariadb.jdbc.Driver");
             o.put("databaseProtocol", "jdbc:mariadb");
-            o.put("databaseSslMode", "disable");
+        }
+        // MYSQL_SSL_MODE / MYSQL_CA_FILE for Debezium's JDBC connection and its binlog reader (the trust store and its
+        // password go through the component: {@link #endpoint})
+        MysqlTls tls = cdc.mysqlTls();
+        o.put("databaseSslMode", flavor == SourceFlavor.MARIADB ? tls.mariadbMode() : tls.mysqlConnectorMode());
+        if (flavor == SourceFlavor.MARIADB && !tls.caFile().isEmpty()) {
+            o.put("additionalProperties.driver.serverSslCert", tls.caFile()); // MariaDB Connector/J reads the PEM CA itself
         }
         return "debezium-mysql:cloudgate-capture?" + o.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));

@@ -1,6 +1,7 @@
 package com.piam.cdc.capture;
 
 import com.piam.cdc.Retry;
+import com.piam.cdc.config.MysqlTlsHint;
 import com.piam.cdc.config.PipelineSettings;
 import com.piam.cdc.config.PipelineSettings.SourceFlavor;
 import com.piam.cdc.config.PreflightException;
@@ -31,7 +32,7 @@ public final class SourcePreflight {
 
     /** Checks the source as the capture user. */
     public static Result check(PipelineSettings.Cdc cdc) {
-        String url = "jdbc:mariadb://" + cdc.mysqlHost() + ":" + cdc.mysqlPort() + "/?connectTimeout=5000";
+        String url = cdc.mysqlTls().jdbcUrl("jdbc:mariadb://" + cdc.mysqlHost() + ":" + cdc.mysqlPort() + "/?connectTimeout=5000");
         Properties props = new Properties();
         props.setProperty("user", cdc.capture().user());
         props.setProperty("password", cdc.capture().password());
@@ -56,7 +57,8 @@ public final class SourcePreflight {
             return new Result(detected, SameSource.Identity.of(c));
         } catch (SQLException e) {
             throw new PreflightException("cannot connect to " + where(cdc) + " as capture user '" + cdc.capture().user() + "': "
-                    + Retry.rootMessage(e) + "; is MySQL/MariaDB up (ops/local/stack.sh up) and are CAPTURE_USER/CAPTURE_PASSWORD right?");
+                    + Retry.rootMessage(e) + "; " + MysqlTlsHint.hint(cdc.mysqlTls(), Retry.rootMessage(e),
+                            "is MySQL/MariaDB up (ops/local/stack.sh up) and are CAPTURE_USER/CAPTURE_PASSWORD right?"));
         }
     }
 

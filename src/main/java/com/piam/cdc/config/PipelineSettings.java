@@ -70,7 +70,8 @@ public record PipelineSettings(
             String consumerGroup,
             boolean captureLease,
             String runtimeName,
-            String snapshotMode) {
+            String snapshotMode,
+            MysqlTls mysqlTls) {
 
         /** KAFKA_BOOTSTRAP: where the brokers are (messages name it; clients are built from {@link #kafka()}). */
         public String kafkaBootstrap() {
@@ -136,6 +137,10 @@ public record PipelineSettings(
             throw new ConfigException("MAX_BUFFERED_ROWS", String.valueOf(maxBuffered),
                     "must be at least MAX_BATCH_EVENTS and MAX_BATCH_HEALTH (" + Math.max(maxBatchEvents, maxBatchHealth) + ")");
         }
+        // TLS to MySQL/MariaDB for every connection: the JDBC URL the pools and tools use carries it, the capture
+        // gets it through Cdc
+        MysqlTls mysqlTls = MysqlTls.read(r, java.nio.file.Path.of(r.required("PIAM_DATA_DIR")));
+        String mysqlJdbcUrl = mysqlTls.jdbcUrl(r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"));
         return new PipelineSettings(
                 r.ingestMode("INGEST_MODE"),
                 r.positiveDouble("EVENT_RATE_PER_SECOND", "access events generated per second, e.g. 10 or 0.5", 100_000),
@@ -149,7 +154,7 @@ public record PipelineSettings(
                 r.tenants("TENANTS"),
                 r.positiveInt("GENERATOR_TICK_MS", "milliseconds between generator ticks", 60_000),
                 r.positiveInt("CLICKHOUSE_MAX_BACKOFF_SECONDS", "longest wait between ClickHouse insert retries", 3_600),
-                r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"),
+                mysqlJdbcUrl,
                 r.login("MYSQL_USER", "MYSQL_PASSWORD"),
                 r.login("MYSQL_MONITOR_USER", "MYSQL_MONITOR_PASSWORD"),
                 r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"),
@@ -172,7 +177,8 @@ public record PipelineSettings(
                         r.topicName("KAFKA_GROUP_ID"),
                         r.bool("CAPTURE_LEASE"),
                         r.optional("RUNTIME_NAME"),
-                        r.oneOf("CAPTURE_SNAPSHOT_MODE", "incremental", "incremental", "when_needed", "no_data")),
+                        r.oneOf("CAPTURE_SNAPSHOT_MODE", "incremental", "incremental", "when_needed", "no_data"),
+                        mysqlTls),
                 r.optionalPort("JMX_PORT"),
                 r.login("JMX_USER", "JMX_PASSWORD"),
                 r.optional("ROUTES_RELOAD_DIRECTORY"),
@@ -208,7 +214,9 @@ public record PipelineSettings(
                 + " MAX_BUFFERED_ROWS=" + maxBufferedRows
                 + " MAX_BUFFERED_MB=" + maxBufferedMb
                 + " TENANTS=" + String.join(",", tenants)
-                + " MYSQL=" + mysql.user() + "@" + Secrets.maskUrl(mysqlJdbcUrl) + " MYSQL_MONITOR_USER=" + mysqlMonitor.user()
+                + " MYSQL=" + mysql.user() + "@" + Secrets.maskUrl(mysqlJdbcUrl.replaceFirst("[?&]sslMode=.*", ""))
+                + (cdc.mysqlTls().enabled() ? " MYSQL_SSL_MODE=" + cdc.mysqlTls().mode()
+                        + (cdc.mysqlTls().caFile().isEmpty() ? "" : " MYSQL_CA_FILE=" + cdc.mysqlTls().caFile()) : "") + " MYSQL_MONITOR_USER=" + mysqlMonitor.user()
                 + (ingestMode == IngestMode.CDC ? " SOURCE_FLAVOR=" + cdc.sourceFlavor().name().toLowerCase(Locale.ROOT)
                         + " CAPTURE_USER=" + cdc.capture().user() + " KAFKA=" + cdc.kafka().describe()
                         + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")

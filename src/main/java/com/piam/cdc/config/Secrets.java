@@ -44,6 +44,23 @@ public final class Secrets {
         return demo == null ? "" : demo;
     }
 
+    /**
+     * {@code lookup} with passwords (and the files naming them) taken as they are from a -D system property or the
+     * environment first: Camel's property resolution would treat "{{…}}" inside one as a placeholder and drops a backslash
+     * before the value's last character ("a\\#" became "a#"), so such a password failed to log in.
+     */
+    public static Function<String, String> rawSecrets(Function<String, String> lookup) {
+        return key -> {
+            if (key.endsWith("_PASSWORD") || key.endsWith("_PASSWORD_FILE")) {
+                String raw = System.getProperty(key, System.getenv(key)); // -D over the environment, as the tools read them
+                if (raw != null) {
+                    return raw;
+                }
+            }
+            return lookup.apply(key);
+        };
+    }
+
     /** The bundled demo credentials (empty when the jar was built without them). */
     static Properties demoDefaults() {
         Properties p = new Properties();

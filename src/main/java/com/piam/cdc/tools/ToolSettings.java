@@ -30,7 +30,7 @@ public final class ToolSettings {
      * the tools print their own lines only.)
      */
     public static PipelineSettings load() throws IOException {
-        return PipelineSettings.from(lookup());
+        return PipelineSettings.from(com.piam.cdc.config.Secrets.rawSecrets(lookup()));
     }
 
     /** A setting by name, resolved as {@link #load} does (null when unset): for a tool's own settings too. */

@@ -50,4 +50,28 @@ final class Cloudgate {
             return rs.getLong(1);
         }
     }
+
+    /**
+     * Writes {@code count} access events {@code prefix}0… and waits (60 s at most) until ClickHouse holds as many rows of
+     * them; returns MariaDB's key set of them and ClickHouse's (raw rows: each key once means loaded once).
+     */
+    static java.util.List<java.util.Set<String>> writeAndLoad(Connection db, String prefix, int count) throws Exception {
+        insertAccessEvents(db, prefix, 0, count);
+        String mine = " FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'";
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofSeconds(1))
+                .until(() -> ClickHouseQuery.count("SELECT count()" + mine) >= count);
+        java.util.Set<String> source = new java.util.HashSet<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT event_id FROM cg_access_event WHERE event_id LIKE '"
+                + prefix + "%'")) {
+            while (rs.next()) {
+                source.add(rs.getString(1));
+            }
+        }
+        java.util.List<String> loaded = ClickHouseQuery.column("SELECT event_id" + mine);
+        if (loaded.size() != new java.util.HashSet<>(loaded).size()) {
+            throw new AssertionError("a key of " + prefix + " loaded twice: " + loaded.size() + " rows, " + new java.util.HashSet<>(loaded).size()
+                    + " keys");
+        }
+        return java.util.List.of(source, new java.util.HashSet<>(loaded));
+    }
 }

@@ -83,20 +83,8 @@ class SecureKafkaIT {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> runtime.log().contains("KAFKA=" + secureBootstrap() + " (SASL_SSL, SCRAM-SHA-512 as piam)")
                             && runtime.log().contains("Started capture-changes"));
-            Cloudgate.insertAccessEvents(db, prefix, 0, 50);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> ClickHouseQuery.count(
-                    "SELECT count() FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'") >= 50);
-            Set<String> source = new HashSet<>();
-            try (var st = db.createStatement(); var rs = st.executeQuery("SELECT event_id FROM cg_access_event WHERE event_id LIKE '"
-                    + prefix + "%'")) {
-                while (rs.next()) {
-                    source.add(rs.getString(1));
-                }
-            }
-            assertThat(new HashSet<>(ClickHouseQuery.column("SELECT event_id FROM piam.fact_access_events WHERE event_id LIKE '"
-                    + prefix + "%'"))).as("every row once, over SASL_SSL").isEqualTo(source).hasSize(50);
-            assertThat(ClickHouseQuery.count("SELECT count() FROM piam.fact_access_events WHERE event_id LIKE '" + prefix + "%'"))
-                    .isEqualTo(50);
+            List<Set<String>> sides = Cloudgate.writeAndLoad(db, prefix, 50);
+            assertThat(sides.get(1)).as("every row once, over SASL_SSL").isEqualTo(sides.get(0)).hasSize(50);
             Set<Integer> ports = remotePorts(runtime);
             assertThat(ports).as("the runtime's connections").contains(StackLogins.port("KAFKA_SECURE_PORT"))
                     .doesNotContain(StackLogins.port("KAFKA_PORT"));
