@@ -8,7 +8,7 @@
 # Ports (env): MYSQL_PORT=3306 CLICKHOUSE_PORT=8123 (HTTP) CLICKHOUSE_TCP_PORT=9000
 #              KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093.   FOLLOW=1 makes `logs` follow.
 # STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh), MariaDB
-#              offering TLS with it, and Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on
+#              offering TLS with it, ClickHouse's HTTPS on CLICKHOUSE_HTTPS_PORT=8443, and Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on
 #              KAFKA_SECURE_PORT=9094 beside PLAINTEXT.
 # status exits 0 when every requested service runs, 3 otherwise.
 set -euo pipefail
@@ -23,6 +23,7 @@ CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SECURE_PORT="${KAFKA_SECURE_PORT:-9094}"
+CLICKHOUSE_HTTPS_PORT="${CLICKHOUSE_HTTPS_PORT:-8443}"
 STACK_SECURE="${STACK_SECURE:-false}"
 case "$STACK_SECURE" in true|false) ;; *) echo "STACK_SECURE='$STACK_SECURE' must be true or false" >&2; exit 2;; esac
 # Must match the kafka-clients that camel-kafka 4.18.0 uses.
@@ -226,8 +227,13 @@ mysql_utf8mb4() {
 # ---------- ClickHouse ----------
 
 clickhouse_config() {
-  local dir="$DATA/clickhouse"
+  local dir="$DATA/clickhouse" https=""
   mkdir -p "$dir/data" "$dir/tmp"
+  # STACK_SECURE: HTTPS with the stack's certificate beside HTTP
+  [[ "$STACK_SECURE" == true ]] && https="<https_port>$CLICKHOUSE_HTTPS_PORT</https_port>
+  <openSSL><server><certificateFile>$TLS/server.pem</certificateFile><privateKeyFile>$TLS/server.key</privateKeyFile>
+    <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile><cacheSessions>true</cacheSessions>
+    <disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols><preferServerCiphers>true</preferServerCiphers></server></openSSL>"
   cat >"$dir/config.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
@@ -235,6 +241,7 @@ clickhouse_config() {
   <listen_host>127.0.0.1</listen_host>
   <http_port>$CLICKHOUSE_PORT</http_port>
   <tcp_port>$CLICKHOUSE_TCP_PORT</tcp_port>
+  $https
   <path>$dir/data/</path>
   <tmp_path>$dir/tmp/</tmp_path>
   <users_config>$dir/users.xml</users_config>
@@ -308,6 +315,7 @@ clickhouse_up() {
   already_running clickhouse && return 0
   check_port_free clickhouse "$CLICKHOUSE_PORT" CLICKHOUSE_PORT
   check_port_free clickhouse "$CLICKHOUSE_TCP_PORT" CLICKHOUSE_TCP_PORT
+  [[ "$STACK_SECURE" == true ]] && check_port_free clickhouse "$CLICKHOUSE_HTTPS_PORT" CLICKHOUSE_HTTPS_PORT
   local t0 f; t0="$(date +%s%3N)"
   clickhouse_config # rewritten on every start so changed ports take effect
   start_bg clickhouse clickhouse-server --config-file="$DATA/clickhouse/config.xml"
@@ -318,7 +326,8 @@ clickhouse_up() {
       die "clickhouse: init SQL failed in $f (error above)"
   done
   clickhouse_migrate
-  say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), http $CLICKHOUSE_PORT, tcp $CLICKHOUSE_TCP_PORT)"
+  say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), http $CLICKHOUSE_PORT, tcp $CLICKHOUSE_TCP_PORT$(
+    [[ "$STACK_SECURE" == true ]] && printf ', https %s' "$CLICKHOUSE_HTTPS_PORT"))"
 }
 
 # ---------- Kafka (KRaft: broker and controller in one JVM) ----------

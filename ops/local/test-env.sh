@@ -14,5 +14,6 @@ export KAFKA_CONTROLLER_PORT="${PIAM_TEST_KAFKA_CONTROLLER_PORT:-29093}"
 # the tests' stack is the secured one (its own CA; Kafka's SASL_SSL listener beside PLAINTEXT): SecureKafkaIT uses it
 export STACK_SECURE="${PIAM_TEST_STACK_SECURE:-true}"
 export KAFKA_SECURE_PORT="${PIAM_TEST_KAFKA_SECURE_PORT:-29094}"
+export CLICKHOUSE_HTTPS_PORT="${PIAM_TEST_CLICKHOUSE_HTTPS_PORT:-18443}"
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 unset _piam_root

@@ -141,6 +141,8 @@ public record PipelineSettings(
         // gets it through Cdc
         MysqlTls mysqlTls = MysqlTls.read(r, java.nio.file.Path.of(r.required("PIAM_DATA_DIR")));
         String mysqlJdbcUrl = mysqlTls.jdbcUrl(r.jdbcUrl("MYSQL_JDBC_URL", "jdbc:mariadb:", "jdbc:mysql:"));
+        ClickHouseTls clickHouseTls = ClickHouseTls.read(r);
+        String clickHouseJdbcUrl = clickHouseTls.jdbcUrl(r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"));
         return new PipelineSettings(
                 r.ingestMode("INGEST_MODE"),
                 r.positiveDouble("EVENT_RATE_PER_SECOND", "access events generated per second, e.g. 10 or 0.5", 100_000),
@@ -157,7 +159,7 @@ public record PipelineSettings(
                 mysqlJdbcUrl,
                 r.login("MYSQL_USER", "MYSQL_PASSWORD"),
                 r.login("MYSQL_MONITOR_USER", "MYSQL_MONITOR_PASSWORD"),
-                r.jdbcUrl("CLICKHOUSE_JDBC_URL", "jdbc:clickhouse:", "jdbc:ch:"),
+                clickHouseJdbcUrl,
                 r.identifier("CLICKHOUSE_DATABASE"),
                 r.login("CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD"),
                 r.login("CLICKHOUSE_READER_USER", "CLICKHOUSE_READER_PASSWORD"),
@@ -221,6 +223,7 @@ public record PipelineSettings(
                         + " CAPTURE_USER=" + cdc.capture().user() + " KAFKA=" + cdc.kafka().describe()
                         + " TOPICS=" + cdc.accessEventTopic() + "," + cdc.connectorHealthTopic() : "")
                 + " CLICKHOUSE=" + clickHouse.user() + "@" + Secrets.maskUrl(clickHouseJdbcUrl.replaceFirst("\\?.*", ""))
+                + (clickHouseJdbcUrl.contains("sslrootcert=") ? " CLICKHOUSE_CA_FILE=" + clickHouseJdbcUrl.replaceFirst(".*sslrootcert=([^&]*).*", "$1") : "")
                 + " CLICKHOUSE_READER_USER=" + clickHouseReader.user();
     }
 

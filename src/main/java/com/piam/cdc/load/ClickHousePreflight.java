@@ -52,8 +52,15 @@ public final class ClickHousePreflight {
             if (m.matches("(?s).*Code: (192|193|194|516),.*")) {
                 throw new PreflightException("ClickHouse refused the login: " + m + "; check CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
             }
+            String lower = m.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("ssl") || lower.contains("tls") || lower.contains("certif") || lower.contains("handshake")
+                    || lower.contains("pkix") || lower.contains("sslrootcert")) {
+                throw new PreflightException("ClickHouse's TLS failed: " + m + "; check CLICKHOUSE_SSL_MODE, CLICKHOUSE_CA_FILE (the CA "
+                        + "that signed the server's certificate) and CLICKHOUSE_PORT (the server's https_port)");
+            }
             throw new PreflightException("ClickHouse is not reachable: " + m
-                    + "; is it up (ops/local/stack.sh up clickhouse) and is CLICKHOUSE_JDBC_URL right?");
+                    + "; is it up (ops/local/stack.sh up clickhouse) and is CLICKHOUSE_JDBC_URL right (with CLICKHOUSE_SSL_MODE="
+                    + "verify-full: CLICKHOUSE_PORT the server's https_port)?");
         }
     }
 }

@@ -58,6 +58,7 @@ public final class StackLogins {
             case "CLICKHOUSE_PORT" -> "8123";
             case "KAFKA_PORT" -> "9092";
             case "KAFKA_SECURE_PORT" -> "9094";
+            case "CLICKHOUSE_HTTPS_PORT" -> "8443";
             default -> throw new IllegalArgumentException(name);
         }));
     }

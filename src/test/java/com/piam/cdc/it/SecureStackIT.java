@@ -21,14 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS to MariaDB by settings alone (MYSQL_SSL_MODE, MYSQL_CA_FILE), on the local stack's MariaDB with the stack's own
- * certificate (STACK_SECURE=true; `make test` starts its stack so). The runtime logs in as three users the server
- * requires TLS of (REQUIRE SSL: a plain connection of theirs is refused), with the grants of cg_generator, cg_monitor
- * and debezium: the generators, the verifier, the capture's preflight, Debezium's JDBC connection and its binlog
- * reader all work, so each went over TLS. The same users with MYSQL_SSL_MODE=disabled, or with a CA that did not sign
- * the server's certificate, stop start-up naming the setting.
+ * The whole pipeline on the secured local stack (STACK_SECURE=true; `make test` starts its stack so), by settings
+ * alone: MariaDB over TLS (MYSQL_SSL_MODE=verify-full, MYSQL_CA_FILE) as three users the server requires TLS of (REQUIRE
+ * SSL: any plain connection of theirs is refused) with the grants of cg_generator, cg_monitor and debezium; Kafka over
+ * SASL_SSL with SCRAM; ClickHouse over HTTPS (CLICKHOUSE_SSL_MODE=verify-full, its https_port). Rows arrive once each
+ * (key sets), the verifier says HEALTHY with reconciliation in sync, and make trace finds a row through the same
+ * settings. A password with awkward characters travels through the environment. TLS off for such users, a CA that did
+ * not sign MariaDB's or ClickHouse's certificate, and plain HTTP at ClickHouse's HTTPS port stop start-up naming the
+ * setting.
  */
-class SecureMysqlIT {
+class SecureStackIT {
 
     private final String run = "itm" + UUID.randomUUID().toString().substring(0, 6);
     private final String password = "tls-" + UUID.randomUUID() + "-p) &%'\"{{x}}\\#";
@@ -41,12 +43,13 @@ class SecureMysqlIT {
     @BeforeEach
     void requireSslUsers() throws Exception {
         try (Connection root = Cloudgate.connect()) {
+            ExistingSource.create(root, run); // a source database of its own: its first snapshot, reconciliation and rows are its own
             String pw = "'" + password.replace("\\", "\\\\").replace("'", "''") + "'";
             for (String role : List.of("gen", "mon", "dbz")) {
                 Cloudgate.execute(root, "CREATE USER '" + user(role) + "'@'%' IDENTIFIED BY " + pw + " REQUIRE SSL");
             }
-            Cloudgate.execute(root, "GRANT SELECT, INSERT ON cloudgate.* TO '" + user("gen") + "'@'%'");
-            Cloudgate.execute(root, "GRANT SELECT ON cloudgate.* TO '" + user("mon") + "'@'%'");
+            Cloudgate.execute(root, "GRANT SELECT, INSERT ON " + run + ".* TO '" + user("gen") + "'@'%'");
+            Cloudgate.execute(root, "GRANT SELECT ON " + run + ".* TO '" + user("mon") + "'@'%'");
             Cloudgate.execute(root, "GRANT REPLICATION CLIENT ON *.* TO '" + user("mon") + "'@'%'");
             Cloudgate.execute(root, "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '"
                     + user("dbz") + "'@'%'");
@@ -62,11 +65,27 @@ class SecureMysqlIT {
             for (String role : List.of("gen", "mon", "dbz")) {
                 Cloudgate.execute(root, "DROP USER IF EXISTS '" + user(role) + "'@'%'");
             }
+            Cloudgate.execute(root, "DROP DATABASE IF EXISTS " + run);
         }
     }
 
     private static File ca() {
         return new File(StackLogins.dataDir(), "tls/ca.pem");
+    }
+
+    /** Every service secured: the settings a user would give for managed MySQL, Kafka and ClickHouse. */
+    private Map<String, String> secured() {
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP", "127.0.0.1:" + StackLogins.port("KAFKA_SECURE_PORT"),
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "KAFKA_USER", "piam",
+                "KAFKA_CA_FILE", ca().getPath(), "CLICKHOUSE_SSL_MODE", "verify-full", "CLICKHOUSE_CA_FILE", ca().getPath(),
+                "CLICKHOUSE_PORT", String.valueOf(StackLogins.port("CLICKHOUSE_HTTPS_PORT"))));
+        env.put("RECONCILE_GRACE_SECONDS", "10");
+        env.put("MYSQL_DATABASE", run);
+        // windows from the next minute on: rows an earlier test's runtime wrote in this minute are not this source's
+        env.put("RECONCILE_FROM", java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+        env.put("RECONCILE_INTERVAL_SECONDS", "15");
+        return env;
     }
 
     private RuntimeProcess start(Map<String, String> changes) throws Exception {
@@ -75,6 +94,7 @@ class SecureMysqlIT {
                 "MYSQL_SSL_MODE", "verify-full", "MYSQL_CA_FILE", ca().getPath(), "EVENT_RATE_PER_SECOND", "1"));
         env.putAll(Map.of("MYSQL_PASSWORD", password, "MYSQL_MONITOR_PASSWORD", password, "CAPTURE_PASSWORD", password,
                 "CAPTURE_SERVER_ID", String.valueOf(200_000 + (int) (Math.random() * 100_000))));
+        env.putAll(secured());
         env.putAll(changes);
         RuntimeProcess r = RuntimeProcess.start(env);
         runtimes.add(r);
@@ -82,7 +102,7 @@ class SecureMysqlIT {
     }
 
     @Test
-    void everyConnectionToMariaDbGoesOverTlsWithTheCertificateChecked() throws Exception {
+    void theWholePipelineRunsWithEveryConnectionEncrypted() throws Exception {
         assertThat(ca()).as("the stack's CA (stack.sh up with STACK_SECURE=true)").exists();
         try (Connection root = Cloudgate.connect()) {
             assertThat(Cloudgate.count(root, "SELECT @@have_ssl = 'YES'")).as("MariaDB offers TLS (STACK_SECURE=true)").isEqualTo(1);
@@ -92,11 +112,38 @@ class SecureMysqlIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 runtime.log().contains("MYSQL_SSL_MODE=verify-full MYSQL_CA_FILE=" + ca().getPath()) && runtime.log().contains("Started capture-changes"));
         try (Connection db = Cloudgate.connect()) {
+            Cloudgate.execute(db, "USE " + run);
             List<Set<String>> sides = Cloudgate.writeAndLoad(db, prefix, 30);
             assertThat(sides.get(1)).as("captured by Debezium over TLS").isEqualTo(sides.get(0)).hasSize(30);
             // the generators write as the REQUIRE SSL user, the verifier reads as the other: both only over TLS
             await().atMost(Duration.ofSeconds(30)).until(() -> Cloudgate.count(db, "SELECT count(*) FROM information_schema.PROCESSLIST "
                     + "WHERE USER IN ('" + user("gen") + "', '" + user("mon") + "', '" + user("dbz") + "')") >= 3);
+            await().alias("HEALTHY with reconciliation in sync").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> {
+                        com.fasterxml.jackson.databind.JsonNode verdict = new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(runtime.get("/observe/pipeline?refresh=true"));
+                        for (com.fasterxml.jackson.databind.JsonNode stage : verdict.path("stages")) {
+                            if (stage.path("stage").asText().equals("reconcile")) {
+                                return verdict.path("status").asText().equals("HEALTHY") && stage.path("reasons").isEmpty()
+                                        && stage.path("facts").path("source_rows").asLong() >= 20;
+                            }
+                        }
+                        return false;
+                    });
+            assertThat(runtime.log()).contains("CLICKHOUSE=piam_loader@jdbc:clickhouse:https://127.0.0.1:"
+                    + StackLogins.port("CLICKHOUSE_HTTPS_PORT"));
+            // make trace, with the same settings
+            Map<String, String> traceEnv = new HashMap<>(secured());
+            traceEnv.putAll(Map.of("ID", prefix + "7", "TOPIC_PREFIX", run, "KAFKA_GROUP_ID", run, "MYSQL_MONITOR_USER", user("mon"),
+                    "MYSQL_MONITOR_PASSWORD", password, "MYSQL_SSL_MODE", "verify-full", "MYSQL_CA_FILE", ca().getPath()));
+            ProcessBuilder pb = new ProcessBuilder("java", "-cp", new File("target/piam-cdc.jar").getAbsolutePath(),
+                    "com.piam.cdc.tools.TraceCommand").redirectErrorStream(true);
+            pb.environment().putAll(traceEnv);
+            Process trace = pb.start();
+            String traced = new String(trace.getInputStream().readAllBytes());
+            assertThat(trace.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(traced).as(traced).contains(prefix + "7").contains("ClickHouse").doesNotContain(password);
+            assertThat(trace.exitValue()).as(traced).isZero();
             Cloudgate.execute(db, "DELETE FROM cg_access_event WHERE event_id LIKE '" + prefix + "%'");
         }
         assertThat(runtime.log()).doesNotContain(password).doesNotContain("Access denied");
@@ -104,6 +151,11 @@ class SecureMysqlIT {
 
     @Test
     void tlsOffOrAForeignCaStopStartUpNamingTheSetting(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        RuntimeProcess plainHttp = start(Map.of("CLICKHOUSE_SSL_MODE", "disabled", "CLICKHOUSE_CA_FILE", ""));
+        assertThat(plainHttp.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(plainHttp.process.exitValue()).as(plainHttp.log()).isEqualTo(2);
+        assertThat(plainHttp.log()).contains("piam-cdc: Preflight failed: ClickHouse").contains("CLICKHOUSE_SSL_MODE");
+
         RuntimeProcess plain = start(Map.of("MYSQL_SSL_MODE", "disabled", "MYSQL_CA_FILE", ""));
         assertThat(plain.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(plain.process.exitValue()).as(plain.log()).isEqualTo(2);
@@ -119,5 +171,10 @@ class SecureMysqlIT {
         assertThat(wrongCa.process.exitValue()).as(wrongCa.log()).isEqualTo(2);
         assertThat(wrongCa.log()).contains("check MYSQL_SSL_MODE (it is verify-full) and MYSQL_CA_FILE (" + foreign.getPath())
                 .doesNotContain(password);
+        RuntimeProcess wrongClickHouseCa = start(Map.of("CLICKHOUSE_CA_FILE", foreign.getPath()));
+        assertThat(wrongClickHouseCa.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(wrongClickHouseCa.process.exitValue()).as(wrongClickHouseCa.log()).isEqualTo(2);
+        assertThat(wrongClickHouseCa.log()).contains("piam-cdc: Preflight failed: ClickHouse's TLS failed")
+                .contains("check CLICKHOUSE_SSL_MODE, CLICKHOUSE_CA_FILE");
     }
 }
