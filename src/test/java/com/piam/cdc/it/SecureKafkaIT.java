@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka by settings alone, on the local stack's SASL_SSL listener (STACK_SECURE=true: SCRAM user piam, certificate
- * of the stack's own CA; `make test` starts its stack so). The whole CDC path runs with every Kafka client of the
+ * of the stack's own CA; `make test` starts its stack so). The whole CDC path runs, as a SCRAM user of the test's own
+ * whose password holds every awkward character (given through the environment), with every Kafka client of the
  * runtime over that listener — checked on the runtime's sockets, none to the PLAINTEXT port —, and a wrong password,
  * a mechanism the broker does not enable and a CA that did not sign the broker's certificate each stop start-up with
  * the setting to change, writing nothing.
@@ -74,21 +75,36 @@ class SecureKafkaIT {
         return ports;
     }
 
+    /** A SCRAM user of the test's own with an awkward password, made over the broker's PLAINTEXT listener. */
+    private String scramUser(String password) throws Exception {
+        String user = run + "-user";
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", StackLogins.kafkaBootstrap()))) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                    password))).all().get(30, TimeUnit.SECONDS);
+        }
+        return user;
+    }
+
     @Test
     void theWholePathRunsOverSaslSslWithScramAndNoClientUsesThePlainListener() throws Exception {
         assertThat(ca()).as("the stack's CA (stack.sh up with STACK_SECURE=true)").exists();
-        RuntimeProcess runtime = start(Map.of());
+        // a password with every awkward character, through the environment
+        String password = "k) &%'\"{{x}}#ö " + UUID.randomUUID() + "\\";
+        String user = scramUser(password);
+        RuntimeProcess runtime = start(Map.of("KAFKA_USER", user, "KAFKA_PASSWORD", password));
         String prefix = run + "-";
         try (Connection db = Cloudgate.connect()) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> runtime.log().contains("KAFKA=" + secureBootstrap() + " (SASL_SSL, SCRAM-SHA-512 as piam)")
+                    .until(() -> runtime.log().contains("KAFKA=" + secureBootstrap() + " (SASL_SSL, SCRAM-SHA-512 as " + user + ")")
                             && runtime.log().contains("Started capture-changes"));
             List<Set<String>> sides = Cloudgate.writeAndLoad(db, prefix, 50);
             assertThat(sides.get(1)).as("every row once, over SASL_SSL").isEqualTo(sides.get(0)).hasSize(50);
             Set<Integer> ports = remotePorts(runtime);
             assertThat(ports).as("the runtime's connections").contains(StackLogins.port("KAFKA_SECURE_PORT"))
                     .doesNotContain(StackLogins.port("KAFKA_PORT"));
-            assertThat(runtime.log()).doesNotContain(StackLogins.password("KAFKA_PASSWORD"));
+            assertThat(runtime.log()).doesNotContain(password).doesNotContain(StackLogins.password("KAFKA_PASSWORD"));
             Cloudgate.execute(db, "DELETE FROM cg_access_event WHERE event_id LIKE '" + prefix + "%'");
         }
     }
