@@ -50,16 +50,20 @@ start() {
   # the same passwords the stack's users were given (.env over .env.example, or the environment)
   piam_credentials "$ROOT" || exit 1
   # STACK_SECURE=true (the stack's CA, MariaDB TLS, ClickHouse HTTPS, Kafka SASL_SSL): every connection of the
-  # runtime encrypted with the certificates checked, by settings alone; a setting given already wins
-  if [[ "${STACK_SECURE:-false}" == true ]]; then
+  # runtime encrypted with the certificates checked, by settings alone. Per service, all of its settings together,
+  # unless you set that service's mode yourself. RUNTIME_SECURE=false keeps a runtime plain on a secured stack (the
+  # tests' stack is secured; their runtimes choose per test).
+  if [[ "${RUNTIME_SECURE:-${STACK_SECURE:-false}}" == true ]]; then
     local ca="$DATA/tls/ca.pem"
     [[ -f "$ca" ]] || { echo "runtime: STACK_SECURE=true but $ca is missing; start the stack so: STACK_SECURE=true ops/local/stack.sh up" >&2; exit 1; }
-    : "${MYSQL_SSL_MODE:=verify-full}" "${MYSQL_CA_FILE:=$ca}"
-    : "${CLICKHOUSE_SSL_MODE:=verify-full}" "${CLICKHOUSE_CA_FILE:=$ca}" "${CLICKHOUSE_PORT:=${CLICKHOUSE_HTTPS_PORT:-8443}}"
-    : "${KAFKA_BOOTSTRAP:=127.0.0.1:${KAFKA_SECURE_PORT:-9094}}" "${KAFKA_SECURITY_PROTOCOL:=SASL_SSL}"
-    : "${KAFKA_SASL_MECHANISM:=SCRAM-SHA-512}" "${KAFKA_USER:=piam}" "${KAFKA_CA_FILE:=$ca}"
-    export MYSQL_SSL_MODE MYSQL_CA_FILE CLICKHOUSE_SSL_MODE CLICKHOUSE_CA_FILE CLICKHOUSE_PORT KAFKA_BOOTSTRAP \
-      KAFKA_SECURITY_PROTOCOL KAFKA_SASL_MECHANISM KAFKA_USER KAFKA_CA_FILE
+    if [[ -z "${MYSQL_SSL_MODE:-}" ]]; then export MYSQL_SSL_MODE=verify-full MYSQL_CA_FILE="$ca"; fi
+    if [[ -z "${CLICKHOUSE_SSL_MODE:-}" ]]; then
+      export CLICKHOUSE_SSL_MODE=verify-full CLICKHOUSE_CA_FILE="$ca" CLICKHOUSE_PORT="${CLICKHOUSE_HTTPS_PORT:-8443}"
+    fi
+    if [[ -z "${KAFKA_SECURITY_PROTOCOL:-}" ]]; then
+      export KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_USER="${KAFKA_USER:-piam}" \
+        KAFKA_CA_FILE="$ca" KAFKA_BOOTSTRAP="127.0.0.1:${KAFKA_SECURE_PORT:-9094}"
+    fi
   fi
   # capture offsets and schema history live under the same data folder as the stack (a -D setting,
   # so that the pid check can tell this runtime by its command line)

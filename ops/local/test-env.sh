@@ -15,5 +15,7 @@ export KAFKA_CONTROLLER_PORT="${PIAM_TEST_KAFKA_CONTROLLER_PORT:-29093}"
 export STACK_SECURE="${PIAM_TEST_STACK_SECURE:-true}"
 export KAFKA_SECURE_PORT="${PIAM_TEST_KAFKA_SECURE_PORT:-29094}"
 export CLICKHOUSE_HTTPS_PORT="${PIAM_TEST_CLICKHOUSE_HTTPS_PORT:-18443}"
+# runtimes started through ops/local/runtime.sh (ChaosIT, the scripts' tests) stay plain unless a test says otherwise
+export RUNTIME_SECURE=false
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 unset _piam_root
