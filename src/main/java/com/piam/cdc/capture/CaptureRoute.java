@@ -82,8 +82,9 @@ public class CaptureRoute extends RouteBuilder {
     /**
      * The capture's endpoint, from our debezium-mysql component (no exception thrown per captured row,
      * {@link CaptureEndpoint}): {@link #debeziumUri()}'s options, and the secrets (the capture's password, the Kafka
-     * clients' security) the component sets on its configuration. Never in the URI: a URI cannot carry every password (Camel ends a RAW
-     * value at ")&" or "}&" and resolves "{{…}}" inside it), and routes and JMX show URIs.
+     * clients' security, the MySQL trust store's password) the component sets on its configuration. Never in the URI:
+     * a URI cannot carry every password (Camel ends a RAW value at ")&" or "}&" and resolves "{{…}}" inside it), and
+     * routes and JMX show URIs.
      */
     CaptureEndpoint endpoint(CamelContext context) {
         if (!(context.hasComponent(CaptureComponent.SCHEME) instanceof CaptureComponent)) {
