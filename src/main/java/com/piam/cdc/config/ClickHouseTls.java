@@ -1,7 +1,5 @@
 package com.piam.cdc.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -26,16 +24,8 @@ public record ClickHouseTls(String mode, String caFile) {
 
     static ClickHouseTls read(SettingsReader r) {
         String mode = r.oneOf("CLICKHOUSE_SSL_MODE", DISABLED, DISABLED, "verify-full");
-        String ca = r.optional("CLICKHOUSE_CA_FILE").trim();
-        if (!ca.isEmpty()) {
-            if (DISABLED.equals(mode)) {
-                throw new ConfigException("CLICKHOUSE_CA_FILE", ca, "needs CLICKHOUSE_SSL_MODE=verify-full (it is disabled)");
-            }
-            if (!Files.isReadable(Path.of(ca))) {
-                throw new ConfigException("CLICKHOUSE_CA_FILE", ca, "cannot be read; give the PEM file of the CA that signed the "
-                        + "server's certificate, or leave it empty to trust the JVM's CAs");
-            }
-        }
+        String ca = r.caFile("CLICKHOUSE_CA_FILE", !DISABLED.equals(mode), "CLICKHOUSE_SSL_MODE=verify-full (it is disabled)",
+                "the server's");
         return new ClickHouseTls(mode, ca);
     }
 

@@ -1,7 +1,5 @@
 package com.piam.cdc.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -88,16 +86,7 @@ public record KafkaConnection(String bootstrap, Map<String, String> security, St
             throw new ConfigException("KAFKA_SASL_MECHANISM", mechanism, "needs KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is "
                     + protocol + "); leave it empty otherwise");
         }
-        String ca = r.optional("KAFKA_CA_FILE").trim();
-        if (!ca.isEmpty()) {
-            if (!tls) {
-                throw new ConfigException("KAFKA_CA_FILE", ca, "needs KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL (it is " + protocol + ")");
-            }
-            if (!Files.isReadable(Path.of(ca))) {
-                throw new ConfigException("KAFKA_CA_FILE", ca, "cannot be read; give the PEM file of the CA that signed the brokers' "
-                        + "certificates, or leave it empty to trust the JVM's CAs");
-            }
-        }
+        String ca = r.caFile("KAFKA_CA_FILE", tls, "KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL (it is " + protocol + ")", "the brokers'");
         return new KafkaConnection(bootstrap, security(protocol, mechanism, login, ca),
                 // "127.0.0.1:9092 (SASL_SSL, SCRAM-SHA-512 as piam)": for log lines and the verifier; never the password
                 bootstrap + (PLAINTEXT.equals(protocol) ? "" : " (" + protocol + (login == null ? "" : ", " + mechanism + " as " + login.user())

@@ -45,16 +45,8 @@ public record MysqlTls(String mode, String caFile, Path dataDir) {
                     + "fails; use required (encrypted), verify-ca or verify-full (the server's certificate checked), or disabled");
         }
         String mode = r.oneOf("MYSQL_SSL_MODE", DISABLED, MODES);
-        String ca = r.optional("MYSQL_CA_FILE").trim();
-        if (!ca.isEmpty()) {
-            if (DISABLED.equals(mode)) {
-                throw new ConfigException("MYSQL_CA_FILE", ca, "needs MYSQL_SSL_MODE=verify-ca or verify-full (it is disabled)");
-            }
-            if (!Files.isReadable(Path.of(ca))) {
-                throw new ConfigException("MYSQL_CA_FILE", ca, "cannot be read; give the PEM file of the CA that signed the server's "
-                        + "certificate, or leave it empty to trust the JVM's CAs");
-            }
-        }
+        String ca = r.caFile("MYSQL_CA_FILE", !DISABLED.equals(mode), "MYSQL_SSL_MODE=verify-ca or verify-full (it is disabled)",
+                "the server's");
         return new MysqlTls(mode, ca, dataDir);
     }
 

@@ -27,6 +27,25 @@ record SettingsReader(Function<String, String> lookup) {
     }
 
     /**
+     * A CA file setting (PEM): empty for the JVM's CAs; set, it needs TLS on ({@code needs} names how) and must be
+     * readable. {@code signed} says whose certificates the CA signed ("the server's", "the brokers'").
+     */
+    String caFile(String key, boolean tlsOn, String needs, String signed) {
+        String ca = optional(key).trim();
+        if (ca.isEmpty()) {
+            return ca;
+        }
+        if (!tlsOn) {
+            throw new ConfigException(key, ca, "needs " + needs);
+        }
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+            throw new ConfigException(key, ca, "cannot be read; give the PEM file of the CA that signed " + signed
+                    + " certificate(s), or leave it empty to trust the JVM's CAs");
+        }
+        return ca;
+    }
+
+    /**
      * A moment as epoch seconds: "2026-11-30 14:03" (UTC, seconds optional) or a number of epoch seconds;
      * 0 when unset.
      */
