@@ -50,15 +50,6 @@ public record KafkaConnection(String bootstrap, Map<String, String> security, St
         return out;
     }
 
-    /** The KAFKA_* setting a security property comes from, for messages about its value. */
-    public static String settingOf(String property) {
-        if (property.endsWith("jaas.config")) {
-            return "KAFKA_USER or KAFKA_PASSWORD";
-        }
-        return property.contains("truststore") ? "KAFKA_CA_FILE" : property.endsWith("sasl.mechanism") ? "KAFKA_SASL_MECHANISM"
-                : property.endsWith("bootstrap.servers") ? "KAFKA_BOOTSTRAP" : "KAFKA_SECURITY_PROTOCOL";
-    }
-
     /** Whether a client property is the connection's to set (brokers and security), not a client's own. */
     public static boolean isSecurity(String key) {
         return key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.");
