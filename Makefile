@@ -5,6 +5,9 @@ RUNTIME := ops/local/runtime.sh
 # The tests' own stack (its data folder and ports; ops/local/test-env.sh), put in front of a recipe line of make test.
 TEST_ENV := . ops/local/test-env.sh &&
 MVN := mvn -B -q
+# Put in front of a tool's java line: on a stack started with STACK_SECURE=true the tool connects as the runtime does,
+# over TLS with the stack's CA (ops/local/secure-env.sh)
+TOOL_ENV := . ops/local/secure-env.sh && piam_secure_env "$$(realpath -m $${PIAM_DATA_DIR:-.local})" &&
 # the local stack's ClickHouse as piam_admin (stack.sh writes the 0600 client config; docs/security.md)
 CH := clickhouse-client --config-file=$${PIAM_DATA_DIR:-.local}/clickhouse/client-admin.xml
 # The full path (MySQL -> Debezium -> Kafka -> ClickHouse); INGEST_MODE=direct make demo skips MySQL/Kafka.
@@ -76,24 +79,24 @@ demo-verify: ## Report every stage (services, data flow, freshness); exit 0 when
 	  docker compose exec -T runtime java -cp /app/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
 	else \
 	  [ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests; \
-	  java -cp target/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
+	  $(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.VerifyReport; \
 	fi
 
 reconcile: ## Compare MySQL with ClickHouse minute by minute (SINCE='2026-11-30 14:00' UNTIL=… or SINCE=-2h); exit 1 on a difference
 	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
-	@java -cp target/piam-cdc.jar com.piam.cdc.tools.ReconcileCommand 2>/dev/null
+	@$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.ReconcileCommand 2>/dev/null
 
 trace: ## Where is my row? make trace ID=<event_id> (or ID=<id> TABLE=health): source, Kafka, dead-letter topic, ClickHouse
 	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
-	@java -cp target/piam-cdc.jar com.piam.cdc.tools.TraceCommand 2>/dev/null
+	@$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.TraceCommand 2>/dev/null
 
 snapshot: ## Read a source table again through capture (after rows were lost in ClickHouse): make snapshot [TABLE=events|health] [WHERE="site_id='acme-hq'"]
 	@[ -f target/piam-cdc.jar ] || $(MVN) package -DskipTests
-	@java -cp target/piam-cdc.jar com.piam.cdc.tools.SnapshotCommand 2>/dev/null
+	@$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.SnapshotCommand 2>/dev/null
 
 chaos: stack-up build ## The fault suite under load (kill -9, outages, a rejected row); a table and the final balance, exit 1 unless exact (~12 min)
 	@mkdir -p $${PIAM_DATA_DIR:-.local}/logs
-	@java -cp target/piam-cdc.jar com.piam.cdc.tools.chaos.ChaosCommand 2>>$${PIAM_DATA_DIR:-.local}/logs/chaos.log
+	@$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.chaos.ChaosCommand 2>>$${PIAM_DATA_DIR:-.local}/logs/chaos.log
 
 demo-logs: ## Follow the runtime log
 	@if $(ON_DOCKER); then docker compose logs -f --tail 50 runtime; else tail -n 50 -f .local/logs/runtime.log; fi
@@ -104,7 +107,7 @@ demo-status: ## Each service and every runtime: PID, port, RSS, and (RUNTIMES>1)
 
 bench: stack-up build ## Throughput (200-row and large batches), freshness at 10/s, runtime RSS (BENCH_SECONDS=30)
 	@if $(RUNTIME) status-all | grep -q running; then echo "bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
-	java -cp target/piam-cdc.jar com.piam.cdc.tools.Bench
+	$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.Bench
 
 snapshot-bench: stack-up build ## A first start on 5 million existing rows: snapshot rows/s, CPU per row, RSS, fresh rows' delay (BENCH_ROWS=…)
 	@if $(RUNTIME) status-all | grep -q running; then echo "snapshot-bench: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
@@ -112,7 +115,7 @@ snapshot-bench: stack-up build ## A first start on 5 million existing rows: snap
 
 soak: stack-up build ## An hour at 300 events/s with a row set aside every minute: heap after full GC every 5 minutes, its trend (SOAK_MINUTES, SOAK_RATE)
 	@if $(RUNTIME) status-all | grep -q running; then echo "soak: the demo runtime is running; stop it first (ops/local/runtime.sh stop-all)" >&2; exit 1; fi
-	java -cp target/piam-cdc.jar com.piam.cdc.tools.Soak
+	$(TOOL_ENV) java -cp target/piam-cdc.jar com.piam.cdc.tools.Soak
 
 unit: ## Unit tests only (no services needed)
 	$(MVN) test

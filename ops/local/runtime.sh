@@ -29,6 +29,8 @@ JAVA_OPTS="${JAVA_OPTS:-@$ROOT/ops/runtime.jvm}"
 CH_READER=(clickhouse-client --config-file="$DATA/clickhouse/client-reader.xml") # written by stack.sh up
 # shellcheck source=ops/local/credentials.sh
 source "$ROOT/ops/local/credentials.sh"
+# shellcheck source=ops/local/secure-env.sh
+source "$ROOT/ops/local/secure-env.sh"
 
 # A pid file can outlive its process and the pid be reused: only a live process whose command line is
 # this jar started for this data folder is ours, so `stop` never signals a stranger.
@@ -50,21 +52,8 @@ start() {
   # the same passwords the stack's users were given (.env over .env.example, or the environment)
   piam_credentials "$ROOT" || exit 1
   # STACK_SECURE=true (the stack's CA, MariaDB TLS, ClickHouse HTTPS, Kafka SASL_SSL): every connection of the
-  # runtime encrypted with the certificates checked, by settings alone. Per service, all of its settings together,
-  # unless you set that service's mode yourself. RUNTIME_SECURE=false keeps a runtime plain on a secured stack (the
-  # tests' stack is secured; their runtimes choose per test).
-  if [[ "${RUNTIME_SECURE:-${STACK_SECURE:-false}}" == true ]]; then
-    local ca="$DATA/tls/ca.pem"
-    [[ -f "$ca" ]] || { echo "runtime: STACK_SECURE=true but $ca is missing; start the stack so: STACK_SECURE=true ops/local/stack.sh up" >&2; exit 1; }
-    if [[ -z "${MYSQL_SSL_MODE:-}" ]]; then export MYSQL_SSL_MODE=verify-full MYSQL_CA_FILE="$ca"; fi
-    if [[ -z "${CLICKHOUSE_SSL_MODE:-}" ]]; then
-      export CLICKHOUSE_SSL_MODE=verify-full CLICKHOUSE_CA_FILE="$ca" CLICKHOUSE_PORT="${CLICKHOUSE_HTTPS_PORT:-8443}"
-    fi
-    if [[ -z "${KAFKA_SECURITY_PROTOCOL:-}" ]]; then
-      export KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_USER="${KAFKA_USER:-piam}" \
-        KAFKA_CA_FILE="$ca" KAFKA_BOOTSTRAP="127.0.0.1:${KAFKA_SECURE_PORT:-9094}"
-    fi
-  fi
+  # runtime encrypted with the certificates checked, by settings alone (ops/local/secure-env.sh)
+  piam_secure_env "$DATA" || exit 1
   # capture offsets and schema history live under the same data folder as the stack (a -D setting,
   # so that the pid check can tell this runtime by its command line)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options

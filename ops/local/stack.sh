@@ -7,9 +7,14 @@
 #
 # Ports (env): MYSQL_PORT=3306 CLICKHOUSE_PORT=8123 (HTTP) CLICKHOUSE_TCP_PORT=9000
 #              KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093.   FOLLOW=1 makes `logs` follow.
-# STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh), MariaDB
-#              offering TLS with it, ClickHouse's HTTPS on CLICKHOUSE_HTTPS_PORT=8443, and Kafka's SASL_SSL listener (SCRAM, KAFKA_USER/KAFKA_PASSWORD) on
-#              KAFKA_SECURE_PORT=9094 beside PLAINTEXT.
+# STACK_SECURE=true: a CA and server certificate of the stack's own ($PIAM_DATA_DIR/tls, ops/local/tls.sh); MariaDB
+#              with TLS and require_secure_transport (over TCP only encrypted sessions; root uses the socket),
+#              ClickHouse only on HTTPS (CLICKHOUSE_HTTPS_PORT=8443) and the secure native port
+#              (CLICKHOUSE_TCP_SECURE_PORT=9440, the scripts' clickhouse-client), Kafka's SASL_SSL listener (SCRAM,
+#              KAFKA_USER/KAFKA_PASSWORD) on KAFKA_SECURE_PORT=9094 (PLAINTEXT stays beside it for the stack's own
+#              admin client). Runtimes and tools started here then use TLS everywhere (ops/local/secure-env.sh).
+# STACK_SECURE=beside: the same TLS listeners beside the plain ones (the tests' stack: both kinds of client).
+#              The mode of a running stack is kept in $PIAM_DATA_DIR/run/stack-secure until it is stopped.
 # status exits 0 when every requested service runs, 3 otherwise.
 set -euo pipefail
 
@@ -24,8 +29,16 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SECURE_PORT="${KAFKA_SECURE_PORT:-9094}"
 CLICKHOUSE_HTTPS_PORT="${CLICKHOUSE_HTTPS_PORT:-8443}"
-STACK_SECURE="${STACK_SECURE:-false}"
-case "$STACK_SECURE" in true|false) ;; *) echo "STACK_SECURE='$STACK_SECURE' must be true or false" >&2; exit 2;; esac
+CLICKHOUSE_TCP_SECURE_PORT="${CLICKHOUSE_TCP_SECURE_PORT:-9440}"
+# unset: the mode the running stack was started with, else false
+RUNNING_SECURE="$(cat "$RUN/stack-secure" 2>/dev/null || true)"
+STACK_SECURE="${STACK_SECURE:-${RUNNING_SECURE:-false}}"
+case "$STACK_SECURE" in
+  true|false|beside) ;;
+  *) echo "STACK_SECURE='$STACK_SECURE' must be true (TLS only), beside (TLS beside plain) or false" >&2; exit 2;;
+esac
+tls_on() { [[ "$STACK_SECURE" != false ]]; }   # the stack's certificate and TLS listeners
+strict() { [[ "$STACK_SECURE" == true ]]; }    # and no plain MariaDB session over TCP, no plain ClickHouse port
 # Must match the kafka-clients that camel-kafka 4.18.0 uses.
 KAFKA_VERSION="3.9.1"
 MYSQL_SOCK="$RUN/mysql.sock"
@@ -57,7 +70,8 @@ port_open() {
   else (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
 }
 ports_of() { case "$1" in
-  mysql) echo "$MYSQL_PORT" ;; clickhouse) echo "$CLICKHOUSE_PORT $CLICKHOUSE_TCP_PORT" ;;
+  mysql) echo "$MYSQL_PORT" ;;
+  clickhouse) if strict; then echo "$CLICKHOUSE_HTTPS_PORT $CLICKHOUSE_TCP_SECURE_PORT"; else echo "$CLICKHOUSE_PORT $CLICKHOUSE_TCP_PORT"; fi ;;
   kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;; esac; }
 # Running means: our pid file, that process alive, and every port of the service answering.
 running() {
@@ -165,9 +179,11 @@ mysql_up() {
   # Binlog ROW + FULL row image + server id: what Debezium needs. UTC so DATETIME means UTC.
   # utf8mb4 for every connection, whatever the client asks: the mariadb CLI in a C.UTF-8 locale
   # asks for utf8mb3 and an emoji would be refused (ERROR 1366).
-  # STACK_SECURE: TLS offered with the stack's certificate (users created REQUIRE SSL, or MYSQL_SSL_MODE, use it)
+  # STACK_SECURE: TLS offered with the stack's certificate (users created REQUIRE SSL, or MYSQL_SSL_MODE, use it);
+  # true: required for every session over TCP (the socket, root's way in, counts as secure)
   local tls=()
-  [[ "$STACK_SECURE" == true ]] && tls=(--ssl-ca="$TLS/ca.pem" --ssl-cert="$TLS/server.pem" --ssl-key="$TLS/server.key")
+  tls_on && tls=(--ssl-ca="$TLS/ca.pem" --ssl-cert="$TLS/server.pem" --ssl-key="$TLS/server.key")
+  strict && tls+=(--require-secure-transport=ON)
   start_bg mysql mariadbd --no-defaults --user=root --datadir="$dir" --bind-address=127.0.0.1 "${tls[@]}" \
     --port="$MYSQL_PORT" --socket="$MYSQL_SOCK" --pid-file="$RUN/mysql.pid" --log-error="$LOGS/mysql.log" \
     --server-id=1 --log-bin="$dir/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
@@ -227,10 +243,14 @@ mysql_utf8mb4() {
 # ---------- ClickHouse ----------
 
 clickhouse_config() {
-  local dir="$DATA/clickhouse" https=""
+  local dir="$DATA/clickhouse" ports https=""
   mkdir -p "$dir/data" "$dir/tmp"
-  # STACK_SECURE: HTTPS with the stack's certificate beside HTTP
-  [[ "$STACK_SECURE" == true ]] && https="<https_port>$CLICKHOUSE_HTTPS_PORT</https_port>
+  # STACK_SECURE: HTTPS (and the native protocol over TLS) with the stack's certificate; true: nothing else
+  ports="<http_port>$CLICKHOUSE_PORT</http_port>
+  <tcp_port>$CLICKHOUSE_TCP_PORT</tcp_port>"
+  strict && ports=""
+  tls_on && https="<https_port>$CLICKHOUSE_HTTPS_PORT</https_port>
+  <tcp_port_secure>$CLICKHOUSE_TCP_SECURE_PORT</tcp_port_secure>
   <openSSL><server><certificateFile>$TLS/server.pem</certificateFile><privateKeyFile>$TLS/server.key</privateKeyFile>
     <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile><cacheSessions>true</cacheSessions>
     <disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols><preferServerCiphers>true</preferServerCiphers></server></openSSL>"
@@ -239,8 +259,7 @@ clickhouse_config() {
 <yandex>
   <logger><level>warning</level><log>$LOGS/clickhouse.log</log><errorlog>$LOGS/clickhouse.err.log</errorlog></logger>
   <listen_host>127.0.0.1</listen_host>
-  <http_port>$CLICKHOUSE_PORT</http_port>
-  <tcp_port>$CLICKHOUSE_TCP_PORT</tcp_port>
+  $ports
   $https
   <path>$dir/data/</path>
   <tmp_path>$dir/tmp/</tmp_path>
@@ -285,11 +304,15 @@ clickhouse_users() { # dir
 </yandex>
 XML
   ) && mv "$dir/users.xml.new" "$dir/users.xml"
-  # clickhouse-client --config-file=<this>: the scripts' login without a password on the command line
+  # clickhouse-client --config-file=<this>: the scripts' login without a password on the command line; on a stack
+  # with TLS only, over the secure native port with the stack's CA checked
+  local port="$CLICKHOUSE_TCP_PORT" tls=""
+  strict && port="$CLICKHOUSE_TCP_SECURE_PORT" tls="<secure>1</secure><openSSL><client><loadDefaultCAFile>false</loadDefaultCAFile><caConfig>$(
+    xml_text "$TLS/ca.pem")</caConfig><verificationMode>strict</verificationMode><invalidCertificateHandler><name>RejectCertificateHandler</name></invalidCertificateHandler></client></openSSL>"
   for u in admin reader; do
     local pw; if [[ $u == admin ]]; then pw="$CLICKHOUSE_ADMIN_PASSWORD"; else pw="$CLICKHOUSE_READER_PASSWORD"; fi
-    (umask 077 && printf '<config><host>127.0.0.1</host><port>%s</port><user>piam_%s</user><password>%s</password></config>\n' \
-      "$CLICKHOUSE_TCP_PORT" "$u" "$(xml_text "$pw")" >"$dir/client-$u.xml")
+    (umask 077 && printf '<config><host>127.0.0.1</host><port>%s</port><user>piam_%s</user><password>%s</password>%s</config>\n' \
+      "$port" "$u" "$(xml_text "$pw")" "$tls" >"$dir/client-$u.xml")
   done
 }
 
@@ -309,13 +332,22 @@ ch_ping() { # shellcheck disable=SC2016
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /ping HTTP/1.0\r\n\r\n" >&3 && grep -q "^Ok" <&3' \
     "$CLICKHOUSE_PORT"
 }
-ch_ready() { ch_ping && port_open "$CLICKHOUSE_TCP_PORT"; }
+# TLS only: the scripts' own client over the secure native port answers
+ch_ready() {
+  if strict; then clickhouse-client --config-file="$DATA/clickhouse/client-admin.xml" -q "SELECT 1" && port_open "$CLICKHOUSE_HTTPS_PORT"
+  else ch_ping && port_open "$CLICKHOUSE_TCP_PORT"; fi
+}
 
 clickhouse_up() {
   already_running clickhouse && return 0
-  check_port_free clickhouse "$CLICKHOUSE_PORT" CLICKHOUSE_PORT
-  check_port_free clickhouse "$CLICKHOUSE_TCP_PORT" CLICKHOUSE_TCP_PORT
-  [[ "$STACK_SECURE" == true ]] && check_port_free clickhouse "$CLICKHOUSE_HTTPS_PORT" CLICKHOUSE_HTTPS_PORT
+  if ! strict; then
+    check_port_free clickhouse "$CLICKHOUSE_PORT" CLICKHOUSE_PORT
+    check_port_free clickhouse "$CLICKHOUSE_TCP_PORT" CLICKHOUSE_TCP_PORT
+  fi
+  if tls_on; then
+    check_port_free clickhouse "$CLICKHOUSE_HTTPS_PORT" CLICKHOUSE_HTTPS_PORT
+    check_port_free clickhouse "$CLICKHOUSE_TCP_SECURE_PORT" CLICKHOUSE_TCP_SECURE_PORT
+  fi
   local t0 f; t0="$(date +%s%3N)"
   clickhouse_config # rewritten on every start so changed ports take effect
   start_bg clickhouse clickhouse-server --config-file="$DATA/clickhouse/config.xml"
@@ -326,8 +358,9 @@ clickhouse_up() {
       die "clickhouse: init SQL failed in $f (error above)"
   done
   clickhouse_migrate
-  say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), http $CLICKHOUSE_PORT, tcp $CLICKHOUSE_TCP_PORT$(
-    [[ "$STACK_SECURE" == true ]] && printf ', https %s' "$CLICKHOUSE_HTTPS_PORT"))"
+  say "clickhouse: started in $(elapsed "$t0") ms (pid $(pid_of clickhouse), $(
+    strict || printf 'http %s, tcp %s' "$CLICKHOUSE_PORT" "$CLICKHOUSE_TCP_PORT"; tls_on && ! strict && printf ', '
+    tls_on && printf 'https %s, tcp over TLS %s' "$CLICKHOUSE_HTTPS_PORT" "$CLICKHOUSE_TCP_SECURE_PORT"))"
 }
 
 # ---------- Kafka (KRaft: broker and controller in one JVM) ----------
@@ -359,7 +392,7 @@ XML
 
 kafka_config() {
   local dir="$DATA/kafka" listeners="PLAINTEXT://127.0.0.1:$KAFKA_PORT" map="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-  [[ "$STACK_SECURE" == true ]] && listeners+=",SASL_SSL://127.0.0.1:$KAFKA_SECURE_PORT" map+=",SASL_SSL:SASL_SSL"
+  tls_on && listeners+=",SASL_SSL://127.0.0.1:$KAFKA_SECURE_PORT" map+=",SASL_SSL:SASL_SSL"
   (umask 077; : >"$dir/server.properties") # it may hold the keystore's password
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
@@ -382,7 +415,7 @@ group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=8388608
 log.retention.hours=24
 PROPS
-  if [[ "$STACK_SECURE" == true ]]; then
+  if tls_on; then
     cat >>"$dir/server.properties" <<PROPS
 # STACK_SECURE: SASL_SSL with SCRAM users (KafkaScramUser.java sets KAFKA_USER's credentials at each start)
 sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
@@ -429,7 +462,7 @@ kafka_up() {
   already_running kafka && return 0
   check_port_free kafka "$KAFKA_PORT" KAFKA_PORT
   check_port_free kafka "$KAFKA_CONTROLLER_PORT" KAFKA_CONTROLLER_PORT
-  [[ "$STACK_SECURE" == true ]] && check_port_free kafka "$KAFKA_SECURE_PORT" KAFKA_SECURE_PORT
+  tls_on && check_port_free kafka "$KAFKA_SECURE_PORT" KAFKA_SECURE_PORT
   local dir="$DATA/kafka" cp t0 log4j
   mkdir -p "$dir"
   cp="$(kafka_classpath)"
@@ -443,12 +476,12 @@ kafka_up() {
   KAFKA_LOG_OFFSET="$(stat -c %s "$LOGS/kafka.log" 2>/dev/null || echo 0)"
   start_bg kafka java -Xms64m -Xmx128m -XX:+UseSerialGC "$log4j" -cp "$cp" kafka.Kafka "$dir/server.properties"
   wait_for kafka 60 kafka_ready
-  if [[ "$STACK_SECURE" == true ]]; then
+  if tls_on; then
     KAFKA_USER="${KAFKA_USER:-piam}" java "$log4j" -cp "$cp" "$ROOT/ops/local/KafkaScramUser.java" "127.0.0.1:$KAFKA_PORT" >>"$LOGS/kafka.log" 2>&1 ||
       die "kafka: setting the SCRAM user ${KAFKA_USER:-piam} failed; see $LOGS/kafka.log"
   fi
   say "kafka: started in $(elapsed "$t0") ms (pid $(pid_of kafka), port $KAFKA_PORT, controller $KAFKA_CONTROLLER_PORT$(
-    [[ "$STACK_SECURE" == true ]] && printf ', SASL_SSL %s as %s' "$KAFKA_SECURE_PORT" "${KAFKA_USER:-piam}"))"
+    tls_on && printf ', SASL_SSL %s as %s' "$KAFKA_SECURE_PORT" "${KAFKA_USER:-piam}"))"
 }
 
 # ---------- actions ----------
@@ -469,12 +502,22 @@ up() {
   claim_data_dir
   mkdir -p "$RUN" "$LOGS"
   ensure_packages
-  if [[ "$STACK_SECURE" == true ]]; then tls_material "$TLS"; fi
-  local s; for s in $1; do "${s}_up"; done
+  local s
+  for s in $ALL; do
+    if [[ -n "$RUNNING_SECURE" && "$RUNNING_SECURE" != "$STACK_SECURE" ]] && pid_alive "$s"; then
+      die "the stack runs with STACK_SECURE=$RUNNING_SECURE, not $STACK_SECURE: stop it first ($0 down), or leave STACK_SECURE unset"
+    fi
+  done
+  if tls_on; then tls_material "$TLS"; fi
+  # the mode, for the runtimes, tools and stack.sh calls that come without STACK_SECURE (secure-env.sh)
+  printf '%s\n' "$STACK_SECURE" >"$RUN/stack-secure"
+  for s in $1; do "${s}_up"; done
 }
 
 down() {
   local s; for s in kafka clickhouse mysql; do if [[ " $1 " == *" $s "* ]]; then stop_svc "$s"; fi; done
+  for s in $ALL; do pid_alive "$s" && return 0; done
+  rm -f "$RUN/stack-secure" # nothing runs: the next up starts in the mode it is given
 }
 
 rss_mb() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }

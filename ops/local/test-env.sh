@@ -11,10 +11,12 @@ export CLICKHOUSE_PORT="${PIAM_TEST_CLICKHOUSE_PORT:-18123}"
 export CLICKHOUSE_TCP_PORT="${PIAM_TEST_CLICKHOUSE_TCP_PORT:-19000}"
 export KAFKA_PORT="${PIAM_TEST_KAFKA_PORT:-29092}"
 export KAFKA_CONTROLLER_PORT="${PIAM_TEST_KAFKA_CONTROLLER_PORT:-29093}"
-# the tests' stack is the secured one (its own CA; Kafka's SASL_SSL listener beside PLAINTEXT): SecureKafkaIT uses it
-export STACK_SECURE="${PIAM_TEST_STACK_SECURE:-true}"
+# the tests' stack has TLS listeners beside the plain ones (its own CA; MariaDB TLS, ClickHouse HTTPS, Kafka SASL_SSL):
+# SecureKafkaIT and SecureStackIT use them, the other tests the plain ones (StrictStackIT starts a TLS-only stack)
+export STACK_SECURE="${PIAM_TEST_STACK_SECURE:-beside}"
 export KAFKA_SECURE_PORT="${PIAM_TEST_KAFKA_SECURE_PORT:-29094}"
 export CLICKHOUSE_HTTPS_PORT="${PIAM_TEST_CLICKHOUSE_HTTPS_PORT:-18443}"
+export CLICKHOUSE_TCP_SECURE_PORT="${PIAM_TEST_CLICKHOUSE_TCP_SECURE_PORT:-19440}"
 # runtimes started through ops/local/runtime.sh (ChaosIT, the scripts' tests) stay plain unless a test says otherwise
 export RUNTIME_SECURE=false
 export KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
