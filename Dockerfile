@@ -19,5 +19,7 @@ USER piam
 # capture offsets and schema history survive container restarts on the /data volume
 # JVM options: /app/runtime.jvm (ops/runtime.jvm); a JAVA_OPTS environment variable replaces them
 ENV PIAM_DATA_DIR=/data
+# glibc's malloc otherwise keeps up to 8 arenas per core for the JVM's threads (RSS budget, ops/runtime.jvm)
+ENV MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 ENTRYPOINT ["sh", "-c", "exec java ${JAVA_OPTS:-@/app/runtime.jvm} -jar /app/piam-cdc.jar"]

@@ -46,7 +46,7 @@ GRANT SELECT ON $DB.* TO 'cg_monitor'@'%';
 SQL
 echo "snapshot-bench: $ROWS rows in $DB.cg_access_event (never in the binlog) in $(( ($(date +%s%3N) - t0) / 1000 )) s"
 
-env PIAM_DATA_DIR="$DATA" INGEST_MODE=cdc CAPTURE_LEASE=true RUNTIME_NAME=snap TOPIC_PREFIX="$RUN" KAFKA_GROUP_ID="$RUN" \
+env MALLOC_ARENA_MAX=2 PIAM_DATA_DIR="$DATA" INGEST_MODE=cdc CAPTURE_LEASE=true RUNTIME_NAME=snap TOPIC_PREFIX="$RUN" KAFKA_GROUP_ID="$RUN" \
   MYSQL_DATABASE="$DB" MANAGEMENT_PORT="$PORT" EVENT_RATE_PER_SECOND=1 \
   java "@$ROOT/ops/runtime.jvm" -jar "$ROOT/target/piam-cdc.jar" >"$LOG" 2>&1 &
 PID=$!

@@ -28,7 +28,7 @@ public class CaptureRoute extends RouteBuilder {
     public static final String ROUTE_ID = "capture-changes";
     public static final String WATCH_ROUTE_ID = "watch-capture";
     /** Rows per incremental snapshot chunk (Debezium's default 1,024 stalls streaming, see debeziumUri). */
-    static final int SNAPSHOT_CHUNK_ROWS = 128;
+    static final int SNAPSHOT_CHUNK_ROWS = 32;
 
     private final PipelineSettings.Cdc cdc;
     private final SourceFlavor flavor;
@@ -196,7 +196,10 @@ public class CaptureRoute extends RouteBuilder {
         // small chunks: read-only, the binlog reader itself sends each chunk's rows into the engine's queue when the
         // chunk's window closes, and waits while the queue is full (the loaders' pace): with Debezium's 1,024 rows a
         // chunk it fell behind and streamed changes were 47 s late after 3 minutes of a first start (still growing);
-        // with 128, 1.2-3.3 s throughout at the same snapshot pace (make snapshot-bench, docs/benchmark.md)
+        // with 128, 1.2-3.3 s throughout at the same snapshot pace (make snapshot-bench, docs/benchmark.md). The reader
+        // then passes about one source transaction per chunk, so it keeps up only while transactions/s x chunk rows
+        // stays under the loaders' pace: 10 transactions/s (the demo) x 128 = 1,280 of ~1,700 rows/s left no room, and
+        // 5 M rows with RUNTIMES=3 fell minutes behind after a busy spell; 32 leaves four times the room
         o.put("incrementalSnapshotChunkSize", String.valueOf(SNAPSHOT_CHUNK_ROWS));
         o.put("heartbeatIntervalMs", String.valueOf(cdc.heartbeatIntervalMs()));
         // notice a restarted source within seconds instead of the default minute

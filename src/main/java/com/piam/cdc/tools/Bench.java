@@ -536,6 +536,7 @@ public final class Bench {
                     "-jar", new File(JAR).getAbsolutePath()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
             pb.environment().putIfAbsent("PIAM_DATA_DIR", new File(".local").getAbsolutePath());
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ops/local/runtime.sh starts it
             pb.environment().put("INGEST_MODE", "cdc");
             // streaming is measured here: a first start's snapshot would read again the rows the generator wrote while
             // the runtime started (make snapshot-bench measures snapshots)

@@ -58,6 +58,7 @@ public final class Soak {
         log.getParentFile().mkdirs();
         ProcessBuilder pb = new ProcessBuilder("java", "@" + Path.of("ops/runtime.jvm").toAbsolutePath(), "-jar",
                 new File("target/piam-cdc.jar").getAbsolutePath()).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ops/local/runtime.sh starts it
         // CAPTURE_SNAPSHOT_MODE=no_data streams from the capture's start: rows the generator wrote before it are not this
         // run's to carry, so reconciliation starts two minutes in (past the capture's start)
         pb.environment().put("RECONCILE_FROM", String.valueOf(System.currentTimeMillis() / 1000 + 120));
