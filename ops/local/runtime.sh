@@ -59,8 +59,8 @@ start() {
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   # the runtime gets its own users' passwords only, never the admins'
   # MALLOC_ARENA_MAX=2: glibc's malloc keeps up to 8 arenas per core for the JVM's many threads (ops/runtime.jvm)
-  nohup setsid env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" -u CLICKHOUSE_ADMIN_PASSWORD -u CLICKHOUSE_ADMIN_PASSWORD_FILE -u MYSQL_ROOT_PASSWORD -u MYSQL_ROOT_PASSWORD_FILE \
-    java $JAVA_OPTS "-DPIAM_DATA_DIR=$RUNTIME_DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
+  nohup setsid env -u CLICKHOUSE_ADMIN_PASSWORD -u CLICKHOUSE_ADMIN_PASSWORD_FILE -u MYSQL_ROOT_PASSWORD -u MYSQL_ROOT_PASSWORD_FILE \
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java $JAVA_OPTS "-DPIAM_DATA_DIR=$RUNTIME_DATA" -jar "$JAR" >>"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   sleep 1
   if ! running; then
