@@ -37,8 +37,37 @@ public class CaptureLiveness {
     /** What SnapshotProgress last said per table while a snapshot reads it ("120,000 of about 1,500,000 rows …"). */
     private volatile Map<String, SnapshotReading> snapshotProgress = Map.of();
 
+    /**
+     * Where this runtime's part of a table's snapshot began: the key column and first key it read (the snapshot reads
+     * in key order) and how many rows it had read before that. A successor continues a snapshot from its last chunk,
+     * so the rows before that key were read by another runtime (SnapshotProgress counts them once).
+     */
+    record SnapshotStart(String keyColumn, Object key, long rowsBefore) {
+    }
+
+    private final Map<String, SnapshotStart> snapshotStarts = new ConcurrentHashMap<>();
+
     void snapshotRead(String table) {
-        snapshotRows.computeIfAbsent(table, t -> new LongAdder()).increment();
+        snapshotRead(table, null);
+    }
+
+    /** A row read by a snapshot, with its record key (a single-column key Struct, else not used). */
+    void snapshotRead(String table, Object key) {
+        LongAdder n = snapshotRows.computeIfAbsent(table, t -> new LongAdder());
+        if (key instanceof org.apache.kafka.connect.data.Struct k && k.schema().fields().size() == 1 && !snapshotStarts.containsKey(table)) {
+            String column = k.schema().fields().get(0).name();
+            snapshotStarts.putIfAbsent(table, new SnapshotStart(column, k.get(column), n.sum()));
+        }
+        n.increment();
+    }
+
+    SnapshotStart snapshotStart(String table) {
+        return snapshotStarts.get(table);
+    }
+
+    /** The table's snapshot reads nothing any more (here): the next row read begins a new part. */
+    void snapshotPaused(String table) {
+        snapshotStarts.remove(table);
     }
 
     /** Rows read by snapshots so far, per source table. */

@@ -90,7 +90,7 @@ public class ChangeEventEncoder implements Processor {
         record.headers().add(RecordFormat.SOURCE_TS_HEADER, ascii(sourceTs));
         liveness.change(sourceTs, file, pos);
         if ("r".equals(op)) {
-            liveness.snapshotRead(table);
+            liveness.snapshotRead(table, change.key());
             snapshotRow = true;
         }
         return record;

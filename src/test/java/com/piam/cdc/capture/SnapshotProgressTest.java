@@ -1,6 +1,12 @@
 package com.piam.cdc.capture;
 
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,5 +41,51 @@ class SnapshotProgressTest {
         assertThat(liveness.snapshotProgress()).as("within 10 s: unchanged").hasSize(1);
         progress.reportAt(30_000);
         assertThat(liveness.snapshotProgress()).as("nothing read for 10 s: the snapshot ended").isEmpty();
+    }
+
+    private static final Schema KEY = SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA).build();
+
+    private static Struct key(String id) {
+        return new Struct(KEY).put("event_id", id);
+    }
+
+    /**
+     * A successor continues a snapshot from its last finished chunk: the rows before the first key it reads were read by
+     * the runtime before it, and the figures go on from there (counted once per part, again after a pause).
+     */
+    @Test
+    void aSnapshotContinuedHereCountsTheRowsReadBeforeItsFirstKey() {
+        CaptureLiveness liveness = new CaptureLiveness();
+        List<String> asked = new ArrayList<>();
+        SnapshotProgress progress = new SnapshotProgress(liveness, null, "cloudgate", (table, start) -> {
+            asked.add(table + " " + start.keyColumn() + " < " + start.key() + " after " + start.rowsBefore());
+            return start.key().equals("k-2000000") ? 2_000_000L : 3_000_000L;
+        });
+        liveness.snapshotRead("cg_access_event", key("k-2000000"));
+        for (int i = 1; i < 1_000; i++) {
+            liveness.snapshotRead("cg_access_event", key("k-" + (2_000_000 + i)));
+        }
+        progress.reportAt(10_000);
+        for (int i = 0; i < 2_000; i++) {
+            liveness.snapshotRead("cg_access_event", key("k-x"));
+        }
+        progress.reportAt(20_000);
+        assertThat(liveness.snapshotProgress().get("cg_access_event").text()).isEqualTo("2,003,000 rows read, 200 rows/s");
+        for (int i = 0; i < 1_000; i++) {
+            liveness.snapshotRead("cg_access_event", key("k-y"));
+        }
+        progress.reportAt(30_000);
+        assertThat(liveness.snapshotProgress().get("cg_access_event").text()).isEqualTo("2,004,000 rows read, 100 rows/s");
+        assertThat(asked).as("counted once for the part").containsExactly("cg_access_event event_id < k-2000000 after 0");
+
+        progress.reportAt(40_000); // nothing read for 10 s: the part has ended
+        assertThat(liveness.snapshotProgress()).isEmpty();
+        liveness.snapshotRead("cg_access_event", key("k-3000000")); // read again later: a new part, counted anew
+        for (int i = 0; i < 499; i++) {
+            liveness.snapshotRead("cg_access_event", key("k-z"));
+        }
+        progress.reportAt(50_000);
+        assertThat(liveness.snapshotProgress().get("cg_access_event").text()).isEqualTo("3,000,500 rows read, 50 rows/s");
+        assertThat(asked).last().isEqualTo("cg_access_event event_id < k-3000000 after 4000");
     }
 }
