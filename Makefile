@@ -121,6 +121,8 @@ unit: ## Unit tests only (no services needed)
 	$(MVN) test
 
 test: ## The whole suite on the tests' own local stack (ops/local/test-env.sh: .local/test, other ports), started and stopped here; the demo may run meanwhile
+	@command -v jq >/dev/null || { echo "test: installing jq (DebeziumConnectTlsTest renders ops/debezium/register-connector.sh)"; \
+	  apt-get install -y --no-install-recommends jq >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends jq >/dev/null; }; }
 	@command -v npm >/dev/null || { echo "test: installing nodejs and npm (ClickHouseCurrentIT runs current ClickHouse through chdb)"; \
 	  apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
 	@{ command -v chromium && command -v chromedriver; } >/dev/null || { echo "test: installing chromium and chromium-driver (LiveViewIT drives the live view in a headless browser)"; \
