@@ -26,6 +26,7 @@ import com.piam.cdc.generate.GeneratorPreflight;
 import com.piam.cdc.generate.DimensionsRepository;
 import com.piam.cdc.generate.PacsSimulator;
 import com.piam.cdc.load.BatchWriterExecutor;
+import com.piam.cdc.load.CatchUpBatchSize;
 import com.piam.cdc.load.DeadLetterFile;
 import com.piam.cdc.load.LoadBudget;
 import com.piam.cdc.load.RowsSetAside;
@@ -109,6 +110,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("cloudgateWriter", new CloudgateWriter(mysql, stopping, maxBackoffMs));
         registry.bind("factLoader", loader);
         registry.bind("loadBatchAggregation", new LoadBatchAggregation());
+        registry.bind("accessEventsBatchSize", new CatchUpBatchSize(settings.maxBatchEvents(), settings.catchUpBatchRows()));
+        registry.bind("connectorHealthBatchSize", new CatchUpBatchSize(settings.maxBatchHealth(), settings.catchUpBatchRows()));
         ExecutorService accessEventsWriter = BatchWriterExecutor.create("load-access-events-writer");
         ExecutorService connectorHealthWriter = BatchWriterExecutor.create("load-connector-health-writer");
         registry.bind("accessEventsWriter", accessEventsWriter);

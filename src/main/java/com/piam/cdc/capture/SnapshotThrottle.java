@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Keeps a snapshot from burying fresh changes: a snapshot reads rows faster than the loaders can write them, and
  * every streamed change behind them in Kafka would wait for the whole backlog. Before a row read by a snapshot goes
  * to Kafka, this step waits while the consumer group has more than {@link #LAG_LIMIT} records not yet loaded
- * (checked at most once a second), so the snapshot runs at the loaders' pace and a streamed change waits seconds,
+ * (checked every {@link #CHECK_MS} ms while snapshot rows come), so the snapshot runs at the loaders' pace and a streamed change waits seconds,
  * not minutes. Streamed changes are never held here. When the loaders load nothing for {@link #STUCK_MS} (no consumer,
  * ClickHouse away) the snapshot goes on and its rows wait in Kafka ({@link SnapshotPace}).
  */
@@ -37,6 +37,12 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
     static final long LAG_LIMIT = 5_000;
     /** The loaders committed nothing for this long: they are not there, do not hold capture for them. */
     static final long STUCK_MS = 30_000;
+    /**
+     * How often Kafka is asked (three admin requests, only while snapshot rows come). Each look lets through what the
+     * loaders committed since the one before: with a look a second, the snapshot waited up to a second per round for
+     * rows already loaded (make snapshot-bench: 250 ms with 250 ms consumer polls, 2,122 -> 4,508 rows/s).
+     */
+    static final long CHECK_MS = 250;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotThrottle.class);
 
     private final KafkaConnection kafka;
@@ -74,9 +80,9 @@ public final class SnapshotThrottle extends ServiceSupport implements Processor 
         }
     }
 
-    /** Whether snapshot rows wait now, from what Kafka said at most a second ago. */
+    /** Whether snapshot rows wait now, from what Kafka said at most {@link #CHECK_MS} ago. */
     synchronized boolean hold(long now) {
-        if (now - checkedMs >= 1_000) {
+        if (now - checkedMs >= CHECK_MS) {
             checkedMs = now;
             try {
                 observe(now);

@@ -18,6 +18,7 @@ public record PipelineSettings(
         int maxBatchEvents,
         int maxBatchHealth,
         int maxBufferedRows,
+        int catchUpBatchRows,
         double grantRatio,
         double suspiciousRatio,
         List<String> tenants,
@@ -151,6 +152,7 @@ public record PipelineSettings(
                 maxBatchEvents,
                 maxBatchHealth,
                 maxBuffered,
+                r.positiveInt("CATCH_UP_BATCH_ROWS", "rows per ClickHouse insert at most while rows wait in the buffer", 100_000),
                 r.ratio("GRANT_RATIO"),
                 r.ratio("SUSPICIOUS_RATIO"),
                 r.tenants("TENANTS"),
@@ -214,6 +216,7 @@ public record PipelineSettings(
                 + " MAX_BATCH_EVENTS=" + maxBatchEvents
                 + " MAX_BATCH_HEALTH=" + maxBatchHealth
                 + " MAX_BUFFERED_ROWS=" + maxBufferedRows
+                + " CATCH_UP_BATCH_ROWS=" + catchUpBatchRows
                 + " MAX_BUFFERED_MB=" + maxBufferedMb
                 + " TENANTS=" + String.join(",", tenants)
                 + " MYSQL=" + mysql.user() + "@" + Secrets.maskUrl(mysqlJdbcUrl.replaceFirst("[?&]sslMode=.*", ""))

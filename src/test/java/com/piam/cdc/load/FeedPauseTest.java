@@ -51,6 +51,7 @@ class FeedPauseTest {
             FeedPause feed = new FeedPause(context, List.of("feed-access-events"));
             context.getRegistry().bind("factLoader", rows);
             context.getRegistry().bind("loadBatchAggregation", new LoadBatchAggregation());
+            context.getRegistry().bind("accessEventsBatchSize", new CatchUpBatchSize(200, 2000));
             new LoadBudget(32L * 1024 * 1024, () -> false).bindTo(context.getRegistry());
             context.getRegistry().bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
             context.getRegistry().bind("accessEventsFeed", feed);

@@ -159,7 +159,7 @@ class LoadFormatIT {
         long binaryBefore = writer.rowsSent(ClickHouseWriter.Format.ROW_BINARY);
         writer.insert(narrow, events("narrow-ok-", PacsType.LENEL, PacsType.S2));
         assertThat(writer.rowsSent(ClickHouseWriter.Format.ROW_BINARY) - binaryBefore).isEqualTo(40);
-        assertThat(ClickHouseQuery.column("SELECT DISTINCT toString(pacs_source) FROM " + DB + ".events_narrow ORDER BY 1"))
+        assertThat(ClickHouseQuery.column("SELECT DISTINCT toString(pacs_source) AS source FROM " + DB + ".events_narrow ORDER BY source"))
                 .containsExactly("LENEL", "S2");
     }
 }
