@@ -55,15 +55,7 @@ class CatchUpBatchingTest extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("factLoader", clickHouse);
-        registry.bind("loadBatchAggregation", new LoadBatchAggregation());
-        registry.bind("accessEventsBatchSize", new CatchUpBatchSize(5, 20));
-        registry.bind("connectorHealthBatchSize", new CatchUpBatchSize(10, 20));
-        new LoadBudget(32L * 1024 * 1024, () -> false).bindTo(registry);
-        registry.bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
-        registry.bind("connectorHealthWriter", BatchWriterExecutor.create("test-connector-health-writer"));
-        registry.bind("accessEventsFeed", new FeedPause(null, List.of()));
-        registry.bind("connectorHealthFeed", new FeedPause(null, List.of()));
+        LoadRouteBeans.bind(registry, clickHouse, 5, 20);
     }
 
     @Test

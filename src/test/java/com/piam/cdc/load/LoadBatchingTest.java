@@ -42,16 +42,8 @@ class LoadBatchingTest extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("factLoader", batches);
-        registry.bind("loadBatchAggregation", new LoadBatchAggregation());
         // no catch-up here (CatchUpBatchingTest has it): batches of exactly 5 however fast rows come
-        registry.bind("accessEventsBatchSize", new CatchUpBatchSize(5, 5));
-        registry.bind("connectorHealthBatchSize", new CatchUpBatchSize(10, 10));
-        new LoadBudget(32L * 1024 * 1024, () -> false).bindTo(registry);
-        registry.bind("accessEventsWriter", BatchWriterExecutor.create("test-access-events-writer"));
-        registry.bind("connectorHealthWriter", BatchWriterExecutor.create("test-connector-health-writer"));
-        registry.bind("accessEventsFeed", new FeedPause(null, List.of()));
-        registry.bind("connectorHealthFeed", new FeedPause(null, List.of()));
+        LoadRouteBeans.bind(registry, batches, 5, 5);
     }
 
     @Test
