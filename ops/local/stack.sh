@@ -489,9 +489,17 @@ kafka_up() {
 # The data folder is ours when this script made it (the marker); a new or empty folder becomes ours.
 # A folder from before the marker existed (run/ and logs/ of an older stack) is adopted. Anything
 # else is refused, so that `reset` can never be pointed at a folder holding someone else's files.
+# The tests' own stack (ops/local/test-env.sh: .local/test, made by this script) does not count: `make test` before
+# `make demo` on a fresh clone leaves .local holding only test/.
 claim_data_dir() {
   [[ -f "$MARKER" ]] && return 0
-  if [[ -d "$DATA" && -n "$(ls -A "$DATA" 2>/dev/null)" ]] && ! [[ -d "$RUN" && -d "$LOGS" ]]; then
+  local entry others=""
+  for entry in "$DATA"/* "$DATA"/.[!.]*; do
+    [[ -e "$entry" ]] || continue
+    [[ "$entry" == "$DATA/test" && -f "$DATA/test/.piam-stack" ]] && continue
+    others="$entry"
+  done
+  if [[ -n "$others" ]] && ! [[ -d "$RUN" && -d "$LOGS" ]]; then
     die "PIAM_DATA_DIR=$DATA is not empty and was not made by $0; point PIAM_DATA_DIR at a new or empty folder"
   fi
   mkdir -p "$DATA"
@@ -569,6 +577,9 @@ usage() { say "usage: $0 up|down|status|reset|logs [mysql|clickhouse|kafka]   (n
 action="${1:-}"
 if [[ "$action" == kafka-format ]]; then # kafka-format <server.properties> <cluster id>: formats that storage (StackScriptsIT)
   kafka_format "$2" "$3" "$(kafka_classpath)"; exit $?
+fi
+if [[ "$action" == claim ]]; then # claim: takes PIAM_DATA_DIR as up would, starts nothing (StackScriptsIT)
+  claim_data_dir; exit $?
 fi
 case "${2:-}" in
   "") svcs="$ALL" ;;

@@ -80,6 +80,25 @@ class StackScriptsIT {
         assertThat(foreign.resolve(".piam-stack")).doesNotExist();
     }
 
+    /** make test before make demo on a fresh clone: .local holds only the tests' stack, which the demo's takes as empty. */
+    @Test
+    void upTakesAFolderHoldingOnlyTheTestsStack() throws Exception {
+        Path local = foreign.resolve("local");
+        Files.createDirectories(local.resolve("test/mysql"));
+        Files.writeString(local.resolve("test/.piam-stack"), "made by stack.sh");
+        Result claim = run(local, "ops/local/stack.sh", "claim");
+        assertThat(claim.exit()).as(claim.output()).isZero();
+        assertThat(local.resolve(".piam-stack")).exists();
+        assertThat(local.resolve("test/mysql")).exists();
+
+        Path other = foreign.resolve("other");
+        Files.createDirectories(other.resolve("test/mysql"));
+        Result refused = run(other, "ops/local/stack.sh", "claim");
+        assertThat(refused.exit()).as("a test/ folder the stack did not make is someone's").isNotZero();
+        assertThat(refused.output()).contains("is not empty and was not made by");
+        assertThat(other.resolve(".piam-stack")).doesNotExist();
+    }
+
     @Test
     void resetDeletesInAFolderTheStackMade() throws Exception {
         Path made = foreign.resolve("made");
