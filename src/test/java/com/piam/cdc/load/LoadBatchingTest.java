@@ -43,7 +43,7 @@ class LoadBatchingTest extends CamelMainTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         // no catch-up here (CatchUpBatchingTest has it): batches of exactly 5 however fast rows come
-        LoadRouteBeans.bind(registry, batches, 5, 5);
+        LoadRouteBeans.bind(context, registry, batches, 5, 5);
     }
 
     @Test
