@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * The generator flat out (asked for 20,000 events/s) through the whole CDC path for FULL_SPEED_SECONDS (10; the
  * issue's 30 s scenario: {@code FULL_SPEED_SECONDS=30}, which adds a minute to make test), with the
  * heap `make demo` gives the runtime and the verifier and reconciliation at their defaults, then stopped over JMX:
- * every MySQL key of the run is in ClickHouse exactly once (key sets, and raw rows = keys) and the log holds no
+ * every MySQL key of the run is in ClickHouse exactly once (key sets both ways, and raw rows = keys unless the capture
+ * engine was restarted, which sends again what it sent since its last stored offset) and the log holds no
  * OutOfMemoryError (issue 21: full speed ran the runtime out of heap). Prints the rows and the runtime's RSS.
  */
 class FullSpeedIT {
@@ -38,7 +39,9 @@ class FullSpeedIT {
     void everyRowOfAFullSpeedRunArrivesOnceAndTheHeapHolds() throws Exception {
         int jmxPort = PipelineITSupport.freePort();
         String jmxPassword = UUID.randomUUID().toString();
-        long since = System.currentTimeMillis() / 1000 * 1000;
+        // the next whole second: the test before may have loaded acme rows of its own database (not cloudgate's) up to the
+        // moment it ended, and ClickHouse is shared (CI once saw them counted as this run's)
+        long since = (System.currentTimeMillis() / 1000 + 1) * 1000;
         RuntimeProcess runtime = RuntimeProcess.startAsDemo(Map.of("INGEST_MODE", "cdc", "EVENT_RATE_PER_SECOND", "20000",
                 "JMX_PORT", String.valueOf(jmxPort), "JMX_PASSWORD", jmxPassword));
         long maxRss = 0;
@@ -60,11 +63,25 @@ class FullSpeedIT {
                 return ClickHouseQuery.count("SELECT uniqExact(event_id)" + converged(since)) >= source.size();
             });
             Set<String> target = new HashSet<>(ClickHouseQuery.column("SELECT event_id" + converged(since) + " GROUP BY event_id"));
-            assertThat(target).as("ClickHouse's converged keys = MySQL's").isEqualTo(source);
+            Set<String> missing = new HashSet<>(source);
+            missing.removeAll(target);
+            Set<String> extra = new HashSet<>(target);
+            extra.removeAll(source);
+            assertThat(missing.size()).as("MySQL keys of the run (%,d) not in ClickHouse, e.g. %s", source.size(),
+                    missing.stream().limit(5).toList()).isZero();
+            assertThat(extra.size()).as("ClickHouse keys not in MySQL, e.g. %s", extra.stream().limit(5).toList()).isZero();
             long raw = ClickHouseQuery.count("SELECT count() FROM piam.fact_access_events WHERE event_time >= toDateTime("
                     + since / 1000 + ") AND event_time_ms >= " + since + " AND tenant_id IN ('acme', 'buildright')");
-            assertThat(raw).as("raw rows: none loaded twice").isEqualTo(source.size());
-            System.out.printf("FullSpeedIT: %,d rows in ClickHouse, each once, %d s after the generator stopped; runtime RSS max %d MB%n",
+            if (runtime.log().contains("capture: engine stopped")) {
+                // the capture engine failed and was restarted (on a stack without stored offsets: Debezium 3.4's read-only
+                // incremental snapshot can fail at the first start's request, docs/operations.md): it sends the changes
+                // since its last stored offset again, at least once by design; the converged keys above are exact
+                System.out.printf("FullSpeedIT: the capture engine was restarted; %,d rows were sent again%n", raw - source.size());
+                assertThat(raw).as("raw rows").isGreaterThanOrEqualTo(source.size());
+            } else {
+                assertThat(raw).as("raw rows: none loaded twice").isEqualTo(source.size());
+            }
+            System.out.printf("FullSpeedIT: %,d rows in ClickHouse, converged once each, %d s after the generator stopped; runtime RSS max %d MB%n",
                     target.size(), (System.currentTimeMillis() - start) / 1000, max[0]);
             assertThat(runtime.log()).doesNotContain("OutOfMemoryError").doesNotContain("Java heap space");
             assertThat(runtime.stop()).as("graceful stop").isIn(0, 143);
