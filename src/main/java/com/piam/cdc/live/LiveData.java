@@ -58,7 +58,7 @@ final class LiveData {
             if (status.overall() == PipelineStatus.Overall.SNAPSHOTTING) {
                 status.snapshots().forEach(line -> reasons.add("snapshot of " + line));
             }
-            status.stages().forEach(s -> reasons.addAll(s.reasons()));
+            status.stages().forEach(s -> reasons.addAll(status.reasonsShown(s)));
         }
         verdict.put("reasons", reasons);
         verdict.put("mode", status == null ? "" : status.ingestMode());
@@ -104,11 +104,13 @@ final class LiveData {
         b.put("id", box.id());
         b.put("name", box.name());
         List<String> problems = new ArrayList<>();
+        boolean unexplained = false;
         Map<String, Object> figures = new LinkedHashMap<>();
         if (status != null) {
             for (StageStatus s : status.stages()) {
                 if (box.stages().contains(s.stage())) {
-                    problems.addAll(s.reasons());
+                    problems.addAll(status.reasonsShown(s));
+                    unexplained |= !s.ok() && !status.explainedBySnapshot(s);
                     s.facts().forEach((k, v) -> {
                         if (box.factPrefixes().stream().anyMatch(k::startsWith)) {
                             figures.putIfAbsent(k, v);
@@ -135,7 +137,7 @@ final class LiveData {
             figures.putAll(clickHouseFigures);
         }
         String state = route != null && !route.equals("Started") ? route.toLowerCase(java.util.Locale.ROOT)
-                : box.route() != null && route == null ? "off" : problems.isEmpty() ? "ok" : "problem";
+                : box.route() != null && route == null ? "off" : problems.isEmpty() ? "ok" : unexplained ? "problem" : "snapshotting";
         b.put("state", state);
         b.put("route", box.route() == null || route == null ? null : box.route());
         b.put("route_state", route);

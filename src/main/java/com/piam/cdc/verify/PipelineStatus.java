@@ -21,6 +21,9 @@ public record PipelineStatus(Overall overall, long checkedAtMs, long tookMs, Str
      */
     static final java.util.Set<String> EXPLAINED_BY_SNAPSHOT = java.util.Set.of("reconcile");
 
+    /** What the reasons of a stage a running snapshot explains begin with, where people read them (live view, log). */
+    public static final String NOT_READ_YET = "not read by the snapshot yet: ";
+
     /**
      * The verdict from the stages' results: a snapshot reading (a capture fact "snapshot &lt;table&gt;") with no failing
      * stage it does not explain is SNAPSHOTTING; else HEALTHY when all are OK, DOWN when ClickHouse holds no recent row,
@@ -50,7 +53,23 @@ public record PipelineStatus(Overall overall, long checkedAtMs, long tookMs, Str
         return out;
     }
 
-    /** The reasons of the failing stages, one line. */
+    /**
+     * A stage's reasons as people read them: while a snapshot reads, those of a stage it explains say so (reconciliation's
+     * "N missing" are then the rows it has not read yet, not a fault).
+     */
+    public List<String> reasonsShown(StageStatus stage) {
+        if (explainedBySnapshot(stage)) {
+            return stage.reasons().stream().map(r -> NOT_READ_YET + r).toList();
+        }
+        return stage.reasons();
+    }
+
+    /** Whether a snapshot reads now and explains what this stage reports. */
+    public boolean explainedBySnapshot(StageStatus stage) {
+        return overall == Overall.SNAPSHOTTING && EXPLAINED_BY_SNAPSHOT.contains(stage.stage());
+    }
+
+    /** The reasons of the failing stages, one line (as people read them: {@link #reasonsShown}). */
     public String reasons() {
         StringBuilder b = new StringBuilder();
         for (StageStatus s : stages) {
@@ -58,7 +77,7 @@ public record PipelineStatus(Overall overall, long checkedAtMs, long tookMs, Str
                 if (!b.isEmpty()) {
                     b.append(" | ");
                 }
-                b.append(s.reason());
+                b.append(String.join("; ", reasonsShown(s)));
             }
         }
         return b.toString();

@@ -32,4 +32,26 @@ class LiveDataTest {
         assertThat(new SnapshotReading(10, -1, 5, "").percent()).as("size unknown").isEqualTo(-1);
         assertThat(new SnapshotReading(10, 100, 0.5, "").secondsLeft()).as("no rate yet").isEqualTo(-1);
     }
+
+    @Test
+    void whileASnapshotReadsReconciliationsMissingRowsSaySoAndOtherwiseNot() {
+        String missing = "reconcile: window 21:04-21:05 (access events): 60 missing, e.g. e-1";
+        StageStatus capture = new StageStatus("capture", List.of(), Map.of("snapshot cg_access_event", "52%"));
+        StageStatus reconcile = new StageStatus("reconcile", List.of(missing), Map.of());
+        for (PipelineStatus.Overall overall : List.of(PipelineStatus.Overall.SNAPSHOTTING, PipelineStatus.Overall.DEGRADED)) {
+            PipelineStatus status = new PipelineStatus(overall, 0, 1, "cdc", List.of(capture, reconcile));
+            Map<String, Object> data = LiveData.of(status, List.of(), route -> "Started", Map.of(), Map.of(), Map.of(), Map.of(), false);
+            String shown = overall == PipelineStatus.Overall.SNAPSHOTTING ? "not read by the snapshot yet: " + missing : missing;
+            @SuppressWarnings("unchecked")
+            List<String> reasons = (List<String>) ((Map<String, Object>) data.get("verdict")).get("reasons");
+            assertThat(reasons).as(overall.name()).contains(shown)
+                    .doesNotContain(overall == PipelineStatus.Overall.SNAPSHOTTING ? missing : "not read by the snapshot yet: " + missing);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> stages = (List<Map<String, Object>>) data.get("stages");
+            Map<String, Object> box = stages.stream().filter(b -> b.toString().contains(shown)).findFirst().orElseThrow();
+            assertThat(box.get("state")).as("the box that shows it, " + overall)
+                    .isEqualTo(overall == PipelineStatus.Overall.SNAPSHOTTING ? "snapshotting" : "problem");
+            assertThat(status.reasons()).as("the verifier's log line, " + overall).isEqualTo(shown);
+        }
+    }
 }
