@@ -42,6 +42,8 @@ class SecureStackIT {
 
     @BeforeEach
     void requireSslUsers() throws Exception {
+        // a tenant of its own: reconciliation compares only this test's rows from its first minute on
+        TestTenant.copyOfAcme(run);
         try (Connection root = Cloudgate.connect()) {
             ExistingSource.create(root, run); // a source database of its own: its first snapshot, reconciliation and rows are its own
             String pw = "'" + password.replace("\\", "\\\\").replace("'", "''") + "'";
@@ -67,6 +69,7 @@ class SecureStackIT {
             }
             Cloudgate.execute(root, "DROP DATABASE IF EXISTS " + run);
         }
+        TestTenant.drop(run);
     }
 
     private static File ca() {
@@ -81,17 +84,15 @@ class SecureStackIT {
                 "CLICKHOUSE_PORT", String.valueOf(StackLogins.port("CLICKHOUSE_HTTPS_PORT"))));
         env.put("RECONCILE_GRACE_SECONDS", "10");
         env.put("MYSQL_DATABASE", run);
-        // windows from the next minute on: rows an earlier test's runtime wrote in this minute are not this source's
-        env.put("RECONCILE_FROM", java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1)
-                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
-        env.put("RECONCILE_INTERVAL_SECONDS", "15");
+        env.put("TENANTS", run);
+        env.put("RECONCILE_INTERVAL_SECONDS", "5");
         return env;
     }
 
     private RuntimeProcess start(Map<String, String> changes) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("INGEST_MODE", "cdc", "TOPIC_PREFIX", run, "KAFKA_GROUP_ID", run,
                 "MYSQL_USER", user("gen"), "MYSQL_MONITOR_USER", user("mon"), "CAPTURE_USER", user("dbz"),
-                "MYSQL_SSL_MODE", "verify-full", "MYSQL_CA_FILE", ca().getPath(), "EVENT_RATE_PER_SECOND", "1"));
+                "MYSQL_SSL_MODE", "verify-full", "MYSQL_CA_FILE", ca().getPath(), "EVENT_RATE_PER_SECOND", "5"));
         env.putAll(Map.of("MYSQL_PASSWORD", password, "MYSQL_MONITOR_PASSWORD", password, "CAPTURE_PASSWORD", password,
                 "CAPTURE_SERVER_ID", String.valueOf(200_000 + (int) (Math.random() * 100_000))));
         env.putAll(secured());
@@ -151,27 +152,30 @@ class SecureStackIT {
 
     @Test
     void tlsOffOrAForeignCaStopStartUpNamingTheSetting(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        RuntimeProcess plainHttp = start(Map.of("CLICKHOUSE_SSL_MODE", "disabled", "CLICKHOUSE_CA_FILE", ""));
-        assertThat(plainHttp.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(plainHttp.process.exitValue()).as(plainHttp.log()).isEqualTo(2);
-        assertThat(plainHttp.log()).contains("piam-cdc: Preflight failed: ClickHouse").contains("CLICKHOUSE_SSL_MODE");
-
-        RuntimeProcess plain = start(Map.of("MYSQL_SSL_MODE", "disabled", "MYSQL_CA_FILE", ""));
-        assertThat(plain.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(plain.process.exitValue()).as(plain.log()).isEqualTo(2);
-        assertThat(plain.log()).contains("Access denied").contains("REQUIRE SSL").contains("set MYSQL_SSL_MODE").doesNotContain(password);
-
         File foreign = dir.resolve("foreign-ca.pem").toFile();
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                 "/CN=someone else's CA", "-keyout", dir.resolve("foreign.key").toString(), "-out", foreign.getPath())
                 .redirectErrorStream(true).start();
         assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).isTrue();
+        // the four start side by side (each stops in its preflight)
+        RuntimeProcess plainHttp = start(Map.of("CLICKHOUSE_SSL_MODE", "disabled", "CLICKHOUSE_CA_FILE", ""));
+        RuntimeProcess plain = start(Map.of("MYSQL_SSL_MODE", "disabled", "MYSQL_CA_FILE", ""));
         RuntimeProcess wrongCa = start(Map.of("MYSQL_CA_FILE", foreign.getPath()));
+        RuntimeProcess wrongClickHouseCa = start(Map.of("CLICKHOUSE_CA_FILE", foreign.getPath()));
+
+        assertThat(plainHttp.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(plainHttp.process.exitValue()).as(plainHttp.log()).isEqualTo(2);
+        assertThat(plainHttp.log()).contains("piam-cdc: Preflight failed: ClickHouse").contains("CLICKHOUSE_SSL_MODE");
+
+        assertThat(plain.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(plain.process.exitValue()).as(plain.log()).isEqualTo(2);
+        assertThat(plain.log()).contains("Access denied").contains("REQUIRE SSL").contains("set MYSQL_SSL_MODE").doesNotContain(password);
+
         assertThat(wrongCa.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(wrongCa.process.exitValue()).as(wrongCa.log()).isEqualTo(2);
         assertThat(wrongCa.log()).contains("check MYSQL_SSL_MODE (it is verify-full) and MYSQL_CA_FILE (" + foreign.getPath())
                 .doesNotContain(password);
-        RuntimeProcess wrongClickHouseCa = start(Map.of("CLICKHOUSE_CA_FILE", foreign.getPath()));
+
         assertThat(wrongClickHouseCa.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(wrongClickHouseCa.process.exitValue()).as(wrongClickHouseCa.log()).isEqualTo(2);
         assertThat(wrongClickHouseCa.log()).contains("piam-cdc: Preflight failed: ClickHouse's TLS failed")
