@@ -22,7 +22,7 @@ public record PipelineStatus(Overall overall, long checkedAtMs, long tookMs, Str
     static final java.util.Set<String> EXPLAINED_BY_SNAPSHOT = java.util.Set.of("reconcile");
 
     /** What the reasons of a stage a running snapshot explains begin with, where people read them (live view, log). */
-    public static final String NOT_READ_YET = "not read by the snapshot yet: ";
+    private static final String NOT_READ_YET = "not read by the snapshot yet: ";
 
     /**
      * The verdict from the stages' results: a snapshot reading (a capture fact "snapshot &lt;table&gt;") with no failing
