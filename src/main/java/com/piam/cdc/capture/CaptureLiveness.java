@@ -42,7 +42,10 @@ public class CaptureLiveness {
      * in key order) and how many rows it had read before that. A successor continues a snapshot from its last chunk,
      * so the rows before that key were read by another runtime (SnapshotProgress counts them once).
      */
-    record SnapshotStart(String keyColumn, Object key, long rowsBefore) {
+    record SnapshotStart(String keyColumn, Object key, long rowsBefore, boolean wholeTable) {
+        SnapshotStart(String keyColumn, Object key, long rowsBefore) {
+            this(keyColumn, key, rowsBefore, true);
+        }
     }
 
     private final Map<String, SnapshotStart> snapshotStarts = new ConcurrentHashMap<>();
@@ -53,10 +56,19 @@ public class CaptureLiveness {
 
     /** A row read by a snapshot, with its record key (a single-column key Struct, else not used). */
     void snapshotRead(String table, Object key) {
+        snapshotRead(table, key, null, null);
+    }
+
+    /**
+     * A row read by a snapshot, with its record key (a single-column key Struct, else not used) and, for the first row
+     * of a part, its source offset and table id (db.table): whether the snapshot reads the whole table or only the rows
+     * of a condition (make snapshot WHERE=…) decides whether the rows before its first key count as read.
+     */
+    void snapshotRead(String table, Object key, Map<String, ?> offset, String tableId) {
         LongAdder n = snapshotRows.computeIfAbsent(table, t -> new LongAdder());
         if (key instanceof org.apache.kafka.connect.data.Struct k && k.schema().fields().size() == 1 && !snapshotStarts.containsKey(table)) {
             String column = k.schema().fields().get(0).name();
-            snapshotStarts.putIfAbsent(table, new SnapshotStart(column, k.get(column), n.sum()));
+            snapshotStarts.putIfAbsent(table, new SnapshotStart(column, k.get(column), n.sum(), SnapshotScope.wholeTable(offset, tableId)));
         }
         n.increment();
     }

@@ -79,8 +79,10 @@ public final class SnapshotProgress {
             long estimate = estimates.getOrDefault(table, -1L);
             double rate = (rows - before[0]) * 1000.0 / Math.max(1, now - before[1]);
             CaptureLiveness.SnapshotStart start = liveness.snapshotStart(table);
+            // a part of a whole-table snapshot that began after its first key (a takeover, a restart) goes on from the rows
+            // before that key; one limited by a condition counts only its own rows
             long done = start == null ? rows
-                    : readBefore.computeIfAbsent(table, t -> rowsBefore.apply(t, start)) + rows - start.rowsBefore();
+                    : (start.wholeTable() ? readBefore.computeIfAbsent(table, t -> rowsBefore.apply(t, start)) : 0) + rows - start.rowsBefore();
             String line = line(done, estimate, rate);
             progress.put(table, new SnapshotReading(done, estimate, rate, line));
             LOG.info("capture: snapshot of {}: {}", table, line);
