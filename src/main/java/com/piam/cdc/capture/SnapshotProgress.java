@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * How far a snapshot has come, per table, every 10 s while one reads (the initial one, or one on demand: make
@@ -35,6 +36,7 @@ public final class SnapshotProgress {
     /** Rows of the table before this runtime's part of its snapshot began, per table while one reads. */
     private final Map<String, Long> readBefore = new HashMap<>();
     private final BiFunction<String, CaptureLiveness.SnapshotStart, Long> rowsBefore;
+    private final Supplier<Map<String, Long>> estimates;
     private long lastReportMs;
 
     public SnapshotProgress(CaptureLiveness liveness, DataSource source, String database) {
@@ -44,10 +46,17 @@ public final class SnapshotProgress {
     /** rowsBefore (table, where this runtime's part began): rows before its first key; null counts them in the source. */
     SnapshotProgress(CaptureLiveness liveness, DataSource source, String database,
                      BiFunction<String, CaptureLiveness.SnapshotStart, Long> rowsBefore) {
+        this(liveness, source, database, rowsBefore, null);
+    }
+
+    /** estimates: the tables' row estimates; null asks the source's information_schema. */
+    SnapshotProgress(CaptureLiveness liveness, DataSource source, String database,
+                     BiFunction<String, CaptureLiveness.SnapshotStart, Long> rowsBefore, Supplier<Map<String, Long>> estimates) {
         this.liveness = liveness;
         this.source = source;
         this.database = database;
         this.rowsBefore = rowsBefore != null ? rowsBefore : this::countBefore;
+        this.estimates = estimates != null ? estimates : this::estimates;
     }
 
     /** Called by the watch-capture timer (every 2 s); reports every 10 s while a snapshot reads. */
@@ -74,11 +83,12 @@ public final class SnapshotProgress {
                 continue;
             }
             if (estimates == null) {
-                estimates = estimates();
+                estimates = this.estimates.get();
             }
-            long estimate = estimates.getOrDefault(table, -1L);
-            double rate = (rows - before[0]) * 1000.0 / Math.max(1, now - before[1]);
             CaptureLiveness.SnapshotStart start = liveness.snapshotStart(table);
+            // the table's row estimate says nothing of how many rows a condition selects: no percentage, no time left
+            long estimate = start != null && !start.wholeTable() ? -1 : estimates.getOrDefault(table, -1L);
+            double rate = (rows - before[0]) * 1000.0 / Math.max(1, now - before[1]);
             // a part of a whole-table snapshot that began after its first key (a takeover, a restart) goes on from the rows
             // before that key; one limited by a condition counts only its own rows
             long done = start == null ? rows
