@@ -43,9 +43,6 @@ public class CaptureLiveness {
      * so the rows before that key were read by another runtime (SnapshotProgress counts them once).
      */
     record SnapshotStart(String keyColumn, Object key, long rowsBefore, boolean wholeTable) {
-        SnapshotStart(String keyColumn, Object key, long rowsBefore) {
-            this(keyColumn, key, rowsBefore, true);
-        }
     }
 
     private final Map<String, SnapshotStart> snapshotStarts = new ConcurrentHashMap<>();
@@ -61,14 +58,14 @@ public class CaptureLiveness {
 
     /**
      * A row read by a snapshot, with its record key (a single-column key Struct, else not used) and, for the first row
-     * of a part, its source offset and table id (db.table): whether the snapshot reads the whole table or only the rows
+     * of a part, its source offset and database: whether the snapshot reads the whole table or only the rows
      * of a condition (make snapshot WHERE=…) decides whether the rows before its first key count as read.
      */
-    void snapshotRead(String table, Object key, Map<String, ?> offset, String tableId) {
+    void snapshotRead(String table, Object key, Map<String, ?> offset, Object db) {
         LongAdder n = snapshotRows.computeIfAbsent(table, t -> new LongAdder());
         if (key instanceof org.apache.kafka.connect.data.Struct k && k.schema().fields().size() == 1 && !snapshotStarts.containsKey(table)) {
             String column = k.schema().fields().get(0).name();
-            snapshotStarts.putIfAbsent(table, new SnapshotStart(column, k.get(column), n.sum(), SnapshotScope.wholeTable(offset, tableId)));
+            snapshotStarts.putIfAbsent(table, new SnapshotStart(column, k.get(column), n.sum(), SnapshotScope.wholeTable(offset, db + "." + table)));
         }
         n.increment();
     }

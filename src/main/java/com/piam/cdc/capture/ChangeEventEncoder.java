@@ -90,7 +90,7 @@ public class ChangeEventEncoder implements Processor {
         record.headers().add(RecordFormat.SOURCE_TS_HEADER, ascii(sourceTs));
         liveness.change(sourceTs, file, pos);
         if ("r".equals(op)) {
-            liveness.snapshotRead(table, change.key(), change.sourceOffset(), db + "." + table);
+            liveness.snapshotRead(table, change.key(), change.sourceOffset(), db); // db.table built once per part, not per row
             snapshotRow = true;
         }
         return record;

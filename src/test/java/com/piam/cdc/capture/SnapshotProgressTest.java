@@ -106,13 +106,13 @@ class SnapshotProgressTest {
         Map<String, String> conditioned = Map.of(SnapshotScope.COLLECTIONS, "[{\"incremental_snapshot_collections_id\":"
                 + "\"cloudgate.cg_access_event\",\"incremental_snapshot_collections_additional_condition\":\"event_id LIKE 'ui-%'\","
                 + "\"incremental_snapshot_collections_surrogate_key\":null}]");
-        liveness.snapshotRead("cg_access_event", key("ui-000000"), conditioned, "cloudgate.cg_access_event");
+        liveness.snapshotRead("cg_access_event", key("ui-000000"), conditioned, "cloudgate");
         for (int i = 1; i < 1_000; i++) {
-            liveness.snapshotRead("cg_access_event", key("ui-" + i), conditioned, "cloudgate.cg_access_event");
+            liveness.snapshotRead("cg_access_event", key("ui-" + i), conditioned, "cloudgate");
         }
         progress.reportAt(10_000);
         for (int i = 0; i < 500; i++) {
-            liveness.snapshotRead("cg_access_event", key("ui-x"), conditioned, "cloudgate.cg_access_event");
+            liveness.snapshotRead("cg_access_event", key("ui-x"), conditioned, "cloudgate");
         }
         progress.reportAt(20_000);
         assertThat(liveness.snapshotProgress().get("cg_access_event").text())
